@@ -1,0 +1,96 @@
+"""Create the database if needed and bring it to the latest schema revision."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, create_engine, pool, text
+from sqlalchemy.engine import URL
+
+from db import config
+
+
+def alembic_config(connection: Connection | None = None, url: URL | None = None) -> Config:
+    """Alembic configuration pointing at ``migrations/`` (no ini file needed)."""
+    cfg = Config(toml_file=str(config.PROJECT_ROOT / "pyproject.toml"))
+    cfg.set_main_option("script_location", str(config.PROJECT_ROOT / "migrations"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    if url is not None:
+        cfg.attributes["url"] = url
+    return cfg
+
+
+def ensure_database(url: URL) -> bool:
+    """Create ``url.database`` on its server when missing. Returns True when it was created."""
+    admin = create_engine(
+        url.set(database="postgres"), poolclass=pool.NullPool, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with admin.connect() as conn:
+            exists = conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}
+            )
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+                return True
+            return False
+    finally:
+        admin.dispose()
+
+
+def enable_app_login(url: URL) -> None:
+    """Let the ``mif_app`` role log in (the migration creates it NOLOGIN).
+
+    With the embedded server (local socket, trust authentication) no password is needed; with
+    an external server the password comes from ``MIF_APP_DB_PASSWORD`` — or the operator
+    manages the role and sets ``APP_DATABASE_URL``.
+    """
+    password = os.environ.get("MIF_APP_DB_PASSWORD")
+    if not config.uses_embedded() and not password:
+        return
+    engine = create_engine(url, poolclass=pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            can = conn.scalar(
+                text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
+            )
+            if not can:
+                return
+            if password:
+                conn.execute(
+                    text(
+                        f"ALTER ROLE {config.APP_ROLE} LOGIN PASSWORD "
+                        + conn.dialect.identifier_preparer.quote(password).replace('"', "'")
+                    )
+                )
+            else:
+                conn.execute(text(f"ALTER ROLE {config.APP_ROLE} LOGIN"))
+    finally:
+        engine.dispose()
+
+
+def upgrade(url: URL | None = None, revision: str = "head") -> None:
+    """Create the database if needed, migrate it to ``revision`` and enable the app login."""
+    url = url or config.owner_url()
+    ensure_database(url)
+    command.upgrade(alembic_config(url=url), revision)
+    enable_app_login(url)
+
+
+def downgrade(url: URL | None = None, revision: str = "base") -> None:
+    """Downgrade the database at ``url`` to ``revision``."""
+    command.downgrade(alembic_config(url=url or config.owner_url()), revision)
+
+
+def current_revision(url: URL | None = None) -> str | None:
+    """The schema revision stored in ``alembic_version`` (None for an empty database)."""
+    engine = create_engine(url or config.owner_url(), poolclass=pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            has = conn.scalar(text("SELECT to_regclass('public.alembic_version') IS NOT NULL"))
+            return conn.scalar(text("SELECT version_num FROM alembic_version")) if has else None
+    finally:
+        engine.dispose()
