@@ -8,6 +8,8 @@ Two URLs exist on purpose:
 * ``APP_DATABASE_URL`` — the URL the Streamlit app uses. It must log in as a role that is
   neither superuser nor table owner, so row-level security applies. Unset, it is derived from
   the owner URL with the user replaced by ``mif_app`` (password from ``MIF_APP_DB_PASSWORD``).
+
+``MIF_DB_NAME`` overrides the database name on either server (the tests use ``mif_test``).
 """
 
 from __future__ import annotations
@@ -90,8 +92,9 @@ def server_url(database: str = "postgres") -> URL:
 
 def owner_url(database: str | None = None) -> URL:
     """URL used by migrations, the seed and the CLI (table owner)."""
+    database = database or os.environ.get("MIF_DB_NAME")
     if uses_embedded():
-        return server_url(database or os.environ.get("MIF_DB_NAME", DEFAULT_DB_NAME))
+        return server_url(database or DEFAULT_DB_NAME)
     u = _as_psycopg(os.environ["DATABASE_URL"])
     return u.set(database=database) if database else u
 

@@ -8,12 +8,13 @@ connection, so it is never used.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -66,9 +67,19 @@ def owner_engine() -> Engine:
     return _engine(config.owner_url())
 
 
-def apply_actor(session: Session, actor: Actor) -> None:
+def _valid_ip(value: str | None) -> str:
+    # The audit trigger casts the setting to inet: an unparsable value would fail the action.
+    if not value:
+        return ""
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return ""
+
+
+def apply_actor(bind: Session | Connection, actor: Actor) -> None:
     """Copy ``actor`` into the current transaction's settings (``is_local = true``)."""
-    session.execute(
+    bind.execute(
         text(
             "SELECT set_config('app.current_user_id', :uid, true),"
             " set_config('app.client_ip', :ip, true),"
@@ -76,7 +87,7 @@ def apply_actor(session: Session, actor: Actor) -> None:
         ),
         {
             "uid": "" if actor.user_id is None else str(actor.user_id),
-            "ip": actor.client_ip or "",
+            "ip": _valid_ip(actor.client_ip),
             "ua": (actor.user_agent or "")[:500],
         },
     )

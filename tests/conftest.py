@@ -1,0 +1,109 @@
+"""Test fixtures: a migrated, seeded PostgreSQL database and rolled-back transactions.
+
+The suite uses the embedded server (or ``DATABASE_URL``) and its own database ``mif_test``
+(``MIF_TEST_DB``), dropped and rebuilt with ``alembic upgrade head`` + the demo seed once per
+run. Each test gets a connection inside a transaction that is rolled back at the end.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+# Before anything builds an engine: point the app and the CLI at the test database.
+os.environ["MIF_DB_NAME"] = os.environ.get("MIF_TEST_DB", "mif_test")
+os.environ.setdefault("MIF_COOKIE_KEY", "tests-only-cookie-key-0123456789abcdef-xyz")
+
+import pytest
+from sqlalchemy import Connection, Engine, create_engine, pool, text
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session
+
+from db import config, migrate
+from db.session import Actor, apply_actor
+
+TEST_DB = os.environ["MIF_DB_NAME"]
+
+
+def recreate_database(url: URL) -> None:
+    """Drop (forcing other connections out) and create ``url.database``."""
+    admin = create_engine(
+        url.set(database="postgres"), poolclass=pool.NullPool, isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def db_url() -> URL:
+    """Owner URL of a freshly migrated and seeded test database."""
+    from db import seed
+
+    url = config.owner_url(TEST_DB)
+    recreate_database(url)
+    migrate.upgrade(url)
+    if os.environ.get("MIF_TEST_SEED", "1") != "0":  # 0: faster runs of rule-only tests
+        seed.run_seed(url=url, scale=1)
+    return url
+
+
+@pytest.fixture(scope="session")
+def owner_engine(db_url: URL) -> Iterator[Engine]:
+    """Engine of the table owner on the test database."""
+    engine = create_engine(db_url, poolclass=pool.NullPool)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app_engine_test(db_url: URL) -> Iterator[Engine]:
+    """Engine of the unprivileged app role on the test database."""
+    engine = create_engine(config.app_url(TEST_DB), poolclass=pool.NullPool)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def conn(owner_engine: Engine) -> Iterator[Connection]:
+    """Owner connection inside a transaction rolled back after the test (raw SQL tests)."""
+    with owner_engine.connect() as connection:
+        trans = connection.begin()
+        try:
+            yield connection
+        finally:
+            trans.rollback()
+
+
+@pytest.fixture
+def session(conn: Connection) -> Iterator[Session]:
+    """ORM session on ``conn``; services' flushes and savepoints stay inside the test."""
+    with Session(bind=conn, join_transaction_mode="create_savepoint") as s:
+        yield s
+
+
+def act_as(bind: Connection | Session, actor: Actor) -> None:
+    """Become the app role for the rest of the transaction, acting as ``actor``.
+
+    ``SET LOCAL ROLE`` lasts until the transaction ends, so row-level security applies to
+    everything after it, including rows inserted earlier in the same (uncommitted) transaction.
+    """
+    bind.execute(text("SET LOCAL ROLE mif_app"))
+    apply_actor(bind, actor)
+
+
+def sql_error(conn: Connection, statement: str, params: dict | None = None) -> BaseException:
+    """Run ``statement`` in a savepoint and return the exception the database raised.
+
+    Fails the test when the statement is accepted. The savepoint is rolled back, so the
+    test's transaction stays usable.
+    """
+    nested = conn.begin_nested()
+    try:
+        conn.execute(text(statement), params or {})
+    except Exception as exc:
+        nested.rollback()
+        return exc
+    nested.rollback()
+    pytest.fail(f"the database accepted: {statement}")

@@ -1,0 +1,1 @@
+"""Shared Streamlit UI pieces (the only package besides ``pages`` that imports streamlit)."""
