@@ -15,10 +15,12 @@ BEGIN
     END;
     IF v_delta <> 0 THEN
         INSERT INTO mouvements_stock (piece_id, intervention_id, user_id, type_mouvement, quantite,
-                                      prix_unitaire, commentaire)
+                                      prix_unitaire, date_mouvement, commentaire)
         VALUES (v_row.piece_id, v_row.intervention_id, app_current_user_id(),
                 CASE WHEN v_delta > 0 THEN 'sortie' ELSE 'entree' END::type_mouvement,
                 abs(v_delta), v_row.prix_unitaire,
+                -- the first consumption is dated when the part was used (history imports)
+                CASE WHEN TG_OP = 'INSERT' THEN COALESCE(NEW.date_utilisation, now()) ELSE now() END,
                 CASE WHEN v_delta > 0
                      THEN format('Consommation intervention n° %s', v_row.intervention_id)
                      ELSE format('Retour intervention n° %s', v_row.intervention_id) END);

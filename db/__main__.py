@@ -1,0 +1,159 @@
+"""Command line of the data layer: ``python -m db <command>``.
+
+Commands: migrate, downgrade, seed, refresh-views, archive, create-user, status.
+They run as the table owner (``DATABASE_URL``, or the embedded server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+import time
+
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from db import config, migrate
+
+
+def _owner_session():  # small local helper; imports lazily to keep start-up light
+    from db.session import owner_engine, session_scope
+
+    return session_scope(engine=owner_engine())
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Create the database if needed and upgrade it to ``head`` (or a given revision)."""
+    migrate.upgrade(revision=args.revision)
+    print(f"Base à jour : révision {migrate.current_revision()}")
+    return 0
+
+
+def cmd_downgrade(args: argparse.Namespace) -> int:
+    """Downgrade to a revision (``base`` removes every object of the schema)."""
+    migrate.downgrade(revision=args.revision)
+    print(f"Révision actuelle : {migrate.current_revision() or 'aucune'}")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    """Load the demo data (adds nothing when it is already there)."""
+    from db.seed import run_seed
+
+    report = run_seed(scale=args.scale)
+    if not report.created:
+        print(f"Données de démonstration déjà présentes : rien ajouté ({report.seconds:.2f} s).")
+        return 0
+    width = max(len(t) for t in report.counts)
+    for table, n in report.counts.items():
+        print(f"  {table:<{width}}  {n:>9}")
+    print(f"Données de démonstration chargées en {report.seconds:.2f} s (échelle {args.scale}).")
+    return 0
+
+
+def cmd_refresh_views(_args: argparse.Namespace) -> int:
+    """Refresh the materialized views (CONCURRENTLY)."""
+    started = time.perf_counter()
+    with _owner_session() as session:
+        session.execute(text("SELECT refresh_materialized_views()"))
+    print(f"Vues matérialisées rafraîchies en {time.perf_counter() - started:.2f} s.")
+    return 0
+
+
+def cmd_archive(_args: argparse.Namespace) -> int:
+    """Run the retention function and say what it did."""
+    counts = {
+        "interventions archivées": "SELECT count(*) FROM interventions WHERE statut = 'cloturee'"
+        " AND date_fin < CURRENT_DATE - INTERVAL '2 years'",
+        "notifications supprimées": "SELECT count(*) FROM notifications"
+        " WHERE date_envoi < CURRENT_DATE - INTERVAL '6 months' AND lu = TRUE",
+        "lignes d'historique supprimées": "SELECT count(*) FROM historiques_interventions"
+        " WHERE horodatage < CURRENT_DATE - INTERVAL '3 years'",
+    }
+    with _owner_session() as session:
+        before = {label: session.scalar(text(sql)) for label, sql in counts.items()}
+        session.execute(text("SELECT archive_old_interventions()"))
+    for label, n in before.items():
+        print(f"  {label} : {n}")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    """Create a user account; the password is asked twice on the terminal (bcrypt)."""
+    from db.errors import ServiceError
+    from db.people.service import create_user
+
+    password = getpass.getpass("Mot de passe : ")
+    if password != getpass.getpass("Confirmez le mot de passe : "):
+        print("Les deux mots de passe diffèrent.", file=sys.stderr)
+        return 1
+    try:
+        with _owner_session() as session:
+            user = create_user(
+                session=session,
+                username=args.username,
+                full_name=args.full_name,
+                email=args.email,
+                password=password,
+                role=args.role,
+            )
+    except ServiceError as exc:
+        print(f"Refusé : {exc.message}", file=sys.stderr)
+        return 1
+    print(f"Utilisateur « {args.username} » créé (id {getattr(user, 'id', user)}).")
+    return 0
+
+
+def cmd_status(_args: argparse.Namespace) -> int:
+    """Where the database is and which revision it has."""
+    print(f"Serveur : {'PostgreSQL embarqué' if config.uses_embedded() else 'DATABASE_URL'}")
+    print(f"Base (propriétaire) : {config.owner_url().render_as_string(hide_password=True)}")
+    print(f"Base (application) : {config.app_url().render_as_string(hide_password=True)}")
+    print(f"Révision : {migrate.current_revision() or 'aucune'}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Argument parser of ``python -m db``."""
+    parser = argparse.ArgumentParser(prog="python -m db", description="Base MIF Maroc")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("migrate", help="créer la base si besoin et appliquer les migrations")
+    p.add_argument("revision", nargs="?", default="head")
+    p.set_defaults(func=cmd_migrate)
+    p = sub.add_parser("downgrade", help="revenir à une révision (base = tout retirer)")
+    p.add_argument("revision")
+    p.set_defaults(func=cmd_downgrade)
+    p = sub.add_parser("seed", help="charger les données de démonstration (idempotent)")
+    p.add_argument("--scale", type=int, default=1, help="multiplie le volume (défaut 1)")
+    p.set_defaults(func=cmd_seed)
+    sub.add_parser("refresh-views", help="rafraîchir les vues matérialisées").set_defaults(
+        func=cmd_refresh_views
+    )
+    sub.add_parser("archive", help="archivage et rétention").set_defaults(func=cmd_archive)
+    p = sub.add_parser("create-user", help="créer un compte (mot de passe demandé)")
+    p.add_argument("username")
+    p.add_argument("--full-name", required=True)
+    p.add_argument("--email", required=True)
+    p.add_argument(
+        "--role", required=True, choices=["admin", "responsable", "technicien", "client"]
+    )
+    p.set_defaults(func=cmd_create_user)
+    sub.add_parser("status", help="serveur, URL et révision").set_defaults(func=cmd_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except OperationalError as exc:
+        # No traceback for the usual operator mistakes (server down, database missing).
+        print(f"Base injoignable : {exc.orig}", file=sys.stderr)
+        print("Lancez d'abord « python -m db migrate ».", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
