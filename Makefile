@@ -1,0 +1,42 @@
+# The two commands of the README: `make run` (the app) and `make test` (the whole suite).
+# Both set everything up on a fresh machine with only Python 3.11+: virtualenv, packages,
+# embedded PostgreSQL (when DATABASE_URL is unset), migrations, demo data on first start.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test lint db seed bench clean-data
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-run
+
+db: $(VENV)/.installed-run
+	$(BIN)/python -m db migrate
+	$(BIN)/python -m db seed
+
+run: db
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV)/.installed-dev
+	bash .ci/install_browser.sh
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+seed: $(VENV)/.installed-run
+	$(BIN)/python -m db seed --scale $(or $(SCALE),1)
