@@ -1,6 +1,7 @@
--- drop: DROP FUNCTION IF EXISTS validate_intervention_client() CASCADE;
+-- drop: DROP FUNCTION IF EXISTS validate_intervention_client() CASCADE; DROP FUNCTION IF EXISTS validate_equipement_owner_interventions() CASCADE;
 -- Seed 004: the intervention's client is the equipment owner (filled in when omitted). Also: no
--- new intervention on a retired machine, and a contract must belong to the same client.
+-- new intervention on a retired machine, and a contract must belong to the same client. The other
+-- side of the rule: a machine with interventions keeps its owner.
 CREATE OR REPLACE FUNCTION validate_intervention_client() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -44,3 +45,23 @@ $$;
 CREATE TRIGGER intervention_client_validation
     BEFORE INSERT OR UPDATE ON interventions
     FOR EACH ROW EXECUTE FUNCTION validate_intervention_client();
+
+CREATE OR REPLACE FUNCTION validate_equipement_owner_interventions() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM interventions
+                WHERE equipement_id = NEW.id AND client_id <> NEW.client_id) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'check_violation',
+            CONSTRAINT = 'intervention_client_equipement',
+            TABLE = 'equipements',
+            MESSAGE = 'Cet équipement a des interventions de son client : il ne peut pas changer de propriétaire.';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER trg_equipements_owner_interventions
+    BEFORE UPDATE OF client_id ON equipements
+    FOR EACH ROW WHEN (NEW.client_id IS DISTINCT FROM OLD.client_id)
+    EXECUTE FUNCTION validate_equipement_owner_interventions();

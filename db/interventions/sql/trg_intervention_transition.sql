@@ -44,7 +44,8 @@ BEGIN
 
     IF TG_OP = 'INSERT' OR NEW.statut IS DISTINCT FROM OLD.statut THEN
         IF NEW.statut IN ('en_cours', 'en_attente', 'cloturee') THEN
-            NEW.date_debut := COALESCE(NEW.date_debut, now());
+            -- an imported closed intervention with only its end: it started no later
+            NEW.date_debut := COALESCE(NEW.date_debut, LEAST(now(), NEW.date_fin));
         END IF;
         IF NEW.statut = 'cloturee' THEN
             NEW.date_fin := COALESCE(NEW.date_fin, GREATEST(now(), NEW.date_debut));

@@ -1,5 +1,6 @@
--- drop: DROP FUNCTION IF EXISTS validate_tache_equipement() CASCADE;
--- A task of an intervention is about that intervention's machine (filled in when omitted).
+-- drop: DROP FUNCTION IF EXISTS validate_tache_equipement() CASCADE; DROP FUNCTION IF EXISTS follow_intervention_equipement() CASCADE;
+-- A task of an intervention is about that intervention's machine (filled in when omitted); when
+-- the intervention moves to another machine, its tasks follow.
 CREATE OR REPLACE FUNCTION validate_tache_equipement() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -23,3 +24,17 @@ $$;
 CREATE TRIGGER trg_taches_equipement
     BEFORE INSERT OR UPDATE ON taches
     FOR EACH ROW EXECUTE FUNCTION validate_tache_equipement();
+
+CREATE OR REPLACE FUNCTION follow_intervention_equipement() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    UPDATE taches SET equipement_id = NEW.equipement_id
+     WHERE intervention_id = NEW.id AND equipement_id <> NEW.equipement_id;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER trg_interventions_taches_equipement
+    AFTER UPDATE OF equipement_id ON interventions
+    FOR EACH ROW WHEN (NEW.equipement_id IS DISTINCT FROM OLD.equipement_id)
+    EXECUTE FUNCTION follow_intervention_equipement();

@@ -1,10 +1,16 @@
--- drop: DROP FUNCTION IF EXISTS app_current_user_id(), app_current_role(), app_is_staff(), app_current_client_id(), app_current_technicien_id() CASCADE;
+-- drop: DROP FUNCTION IF EXISTS app_current_user_id(), app_active_user_id(), app_current_role(), app_is_staff(), app_current_client_id(), app_current_technicien_id() CASCADE;
 -- Who is acting, from the transaction-local settings set by the data layer. Only the user id is
 -- trusted: role, client and technician are looked up (SECURITY DEFINER, so the look-up itself is
--- not filtered by row-level security). An inactive user resolves to nothing.
+-- not filtered by row-level security). An inactive user resolves to nothing: policies use
+-- app_active_user_id(), never the raw setting (the audit trail records the raw setting).
 CREATE OR REPLACE FUNCTION app_current_user_id() RETURNS integer
 LANGUAGE sql STABLE AS $$
     SELECT NULLIF(current_setting('app.current_user_id', true), '')::integer
+$$;
+
+CREATE OR REPLACE FUNCTION app_active_user_id() RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT id FROM users WHERE id = app_current_user_id() AND is_active
 $$;
 
 CREATE OR REPLACE FUNCTION app_current_role() RETURNS user_role
