@@ -142,6 +142,8 @@ def describe(exc: BaseException) -> ServiceError:
     # Trigger rules raise with a French message of their own (sqlstate 23514 + rule name).
     if rule and sqlstate == "23514" and primary:
         return ServiceError(primary, field=None, rule=rule)
+    if rule and sqlstate == "42501" and primary:  # role guards raise their own French text
+        return ServiceError(primary, field=None, rule=rule)
     if sqlstate == "42501" and primary and "row-level security" in primary:
         return ServiceError("Action non autorisée sur cet enregistrement.", rule="rls")
     column = getattr(diag, "column_name", None) if diag is not None else None

@@ -74,6 +74,7 @@ SQL_FILES = (
     "equipment/sql/trg_equipement_transition.sql",
     "interventions/sql/trg_intervention_client.sql",
     "interventions/sql/trg_intervention_transition.sql",
+    "interventions/sql/trg_intervention_role_guard.sql",
     "interventions/sql/trg_intervention_closed_equipement.sql",
     "interventions/sql/trg_intervention_audit.sql",
     "interventions/sql/trg_historique_immutable.sql",
