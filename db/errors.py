@@ -8,6 +8,7 @@ page shows one kind of message whatever refused the action.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
@@ -121,6 +122,19 @@ class ServiceError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ValidationError(ServiceError):
+    """Several invalid fields at once: ``errors`` maps field → French message.
+
+    ``message``/``field`` carry the first error, so code that knows only ``ServiceError``
+    still shows something right.
+    """
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        first_field, first_message = next(iter(errors.items()))
+        super().__init__(first_message, field=first_field, rule="validation")
+        self.errors: dict[str, str] = dict(errors)
 
 
 class ConflictError(ServiceError):

@@ -505,6 +505,9 @@ class Generator:
                 contrat_id = ctr_id
                 break
         date_limite = created + timedelta(hours=SLA_HOURS[priorite])
+        if slot and statut in OPEN:
+            # planned work: the deadline agreed with the client follows the planned slot
+            date_limite = max(date_limite, slot[1] + timedelta(hours=24))
         date_debut = date_fin = duree_reelle = cout_reel = satisfaction = None
         diagnostic = solution = None
         date_planifiee = slot[0] if slot else None
@@ -903,7 +906,7 @@ class Generator:
             ):
                 statut = "brouillon"
             elif due < self.today:
-                if r.random() < 0.85 or f["client"] == 2:
+                if r.random() < 0.93 or f["client"] == 2:
                     statut = "payee"
                     payment = min(f["emission"] + timedelta(days=r.randint(5, 45)), self.today)
                     mode = r.choice(ref.MODES_PAIEMENT)
