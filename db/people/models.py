@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, Timestamps, pg_enum
@@ -55,6 +65,7 @@ class User(Timestamps, Base):
         Index("idx_user_full_name", "full_name"),
         CheckConstraint("length(trim(username)) > 0", name="username_not_blank"),
         CheckConstraint("position('@' in email) > 1", name="email_format"),
+        CheckConstraint("failed_login_count >= 0", name="failed_login_count_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +75,13 @@ class User(Timestamps, Base):
     hashed_password: Mapped[str] = mapped_column(String(255))
     role: Mapped[UserRole] = mapped_column(pg_enum(UserRole, "user_role"))
     is_active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    # Login lock-out and session revocation (revision 0003), kept in the database so they hold
+    # across restarts and replicas: consecutive failed logins, end of the current lock, last
+    # successful login, and the instant before which every login session (cookie) is void.
+    failed_login_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sessions_revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Technicien(Timestamps, Base):

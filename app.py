@@ -1,0 +1,46 @@
+"""MIF Maroc maintenance ERP — entry point. Routes only: login gate, then role navigation.
+
+Run with ``streamlit run app.py``. Page scripts live in ``pages/``; which role sees which page
+is declared once in ``ui.layout.PAGES``.
+
+Streamlit's legacy ``pages/`` mode (first run of each server process, see STACK_NOTES):
+
+* ``.streamlit/config.toml`` hides its page list (``client.showSidebarNavigation = false``);
+  the role navigation below turns the sidebar navigation back on;
+* the first run of every browser session renders nothing and reruns (widget ids of a legacy
+  run differ from later runs, so a login typed there would be lost);
+* ``st.navigation`` is called on every run, logged out included, with URL paths that differ
+  from the file names (``ui.layout``), so a page file never runs without this gate.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import auth, layout
+from ui.i18n import t
+
+st.set_page_config(
+    page_title=t("app.title"),
+    page_icon=":material/precision_manufacturing:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+if auth.first_run_of_session():
+    st.navigation(layout.all_pages(), position="hidden")
+    st.rerun()
+
+gate = auth.open_gate()
+
+if gate.user is None:
+    # Every page is registered (hidden) but none is run: the login form takes its place, and
+    # the page asked for (a deep link) is the one shown once logged in, if the role allows it.
+    st.navigation(layout.all_pages(), position="hidden")
+    layout.login_screen(gate)
+    st.stop()
+
+st.set_option("client.showSidebarNavigation", True)
+navigation = st.navigation(layout.navigation_for(gate.user.role), position="sidebar")
+layout.render_sidebar(gate.user, gate.sidebar)
+navigation.run()
