@@ -20,9 +20,12 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from db import config, migrate
+from db.errors import describe
 from db.session import Actor, apply_actor
 
 TEST_DB = os.environ["MIF_DB_NAME"]
+# Words of PostgreSQL's English messages that must never reach a user.
+ENGLISH_MARKERS = ("violates", "constraint", "duplicate key", "policy", "permission denied")
 
 
 def recreate_database(url: URL) -> None:
@@ -107,3 +110,14 @@ def sql_error(conn: Connection, statement: str, params: dict | None = None) -> B
         return exc
     nested.rollback()
     pytest.fail(f"the database accepted: {statement}")
+
+
+def assert_refused(exc: BaseException, rule: str, sqlstate: str = "23514") -> None:
+    """The database refused with ``rule`` / ``sqlstate``, and the app can say it in French."""
+    orig = getattr(exc, "orig", exc)
+    assert orig.sqlstate == sqlstate, orig
+    assert orig.diag.constraint_name == rule, orig
+    err = describe(exc)
+    assert err.rule == rule
+    assert err.message
+    assert not any(word in err.message.lower() for word in ENGLISH_MARKERS), err.message

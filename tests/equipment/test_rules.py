@@ -12,11 +12,8 @@ import itertools
 import pytest
 from sqlalchemy import Connection, text
 
-from db.errors import describe
-from tests.conftest import sql_error
+from tests.conftest import assert_refused, sql_error
 from tests.factories import make_client, make_equipement
-
-ENGLISH_MARKERS = ("violates", "constraint", "duplicate key", "policy", "permission denied")
 
 STATUTS = ("operationnel", "maintenance", "panne", "retire")
 ALLOWED = {
@@ -30,17 +27,6 @@ ALLOWED = {
 REFUSED = sorted(
     (a, b) for a, b in itertools.product(STATUTS, STATUTS) if a != b and (a, b) not in ALLOWED
 )
-
-
-def assert_refused(exc: BaseException, rule: str, sqlstate: str = "23514") -> None:
-    """The database refused with ``rule`` / ``sqlstate``, and the app can say it in French."""
-    orig = getattr(exc, "orig", exc)
-    assert orig.sqlstate == sqlstate, orig
-    assert orig.diag.constraint_name == rule, orig
-    err = describe(exc)
-    assert err.rule == rule
-    assert err.message
-    assert not any(word in err.message.lower() for word in ENGLISH_MARKERS), err.message
 
 
 def machine(conn: Connection, statut: str = "operationnel", **extra: object) -> int:

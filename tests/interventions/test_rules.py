@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, text
 
-from db.errors import describe
 from db.session import Actor
-from tests.conftest import act_as, sql_error
+from tests.conftest import act_as, assert_refused, sql_error
 from tests.factories import (
     make_client,
     make_contrat,
@@ -25,8 +24,6 @@ from tests.factories import (
     make_intervention,
     make_technicien,
 )
-
-ENGLISH_MARKERS = ("violates", "constraint", "duplicate key", "policy", "permission denied")
 
 STATUTS = ("ouverte", "affectee", "en_cours", "en_attente", "cloturee", "annulee", "archivee")
 # DESIGN.md §3.2
@@ -49,17 +46,6 @@ REFUSED = sorted(
     (a, b) for a, b in itertools.product(STATUTS, STATUTS) if a != b and (a, b) not in ALLOWED
 )
 NEEDS_TECHNICIAN = ("affectee", "en_cours", "en_attente", "cloturee")
-
-
-def assert_refused(exc: BaseException, rule: str, sqlstate: str = "23514") -> None:
-    """The database refused with ``rule`` / ``sqlstate``, and the app can say it in French."""
-    orig = getattr(exc, "orig", exc)
-    assert orig.sqlstate == sqlstate, orig
-    assert orig.diag.constraint_name == rule, orig
-    err = describe(exc)
-    assert err.rule == rule
-    assert err.message
-    assert not any(word in err.message.lower() for word in ENGLISH_MARKERS), err.message
 
 
 @dataclass

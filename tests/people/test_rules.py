@@ -9,22 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from db.errors import describe
-from tests.conftest import sql_error
+from tests.conftest import assert_refused, sql_error
 from tests.factories import make_client, make_technicien, make_user
-
-ENGLISH_MARKERS = ("violates", "constraint", "duplicate key", "policy", "permission denied")
-
-
-def assert_refused(exc: BaseException, rule: str, sqlstate: str = "23514") -> None:
-    """The database refused with ``rule`` / ``sqlstate``, and the app can say it in French."""
-    orig = getattr(exc, "orig", exc)
-    assert orig.sqlstate == sqlstate, orig
-    assert orig.diag.constraint_name == rule, orig
-    err = describe(exc)
-    assert err.rule == rule
-    assert err.message
-    assert not any(word in err.message.lower() for word in ENGLISH_MARKERS), err.message
 
 
 def test_a_technicien_row_needs_a_user_whose_role_is_technicien(conn: Connection) -> None:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from db.errors import describe
 from db.session import Actor
-from tests.conftest import act_as, sql_error
+from tests.conftest import act_as, assert_refused, sql_error
 from tests.factories import (
     insert,
     make_client,
@@ -20,19 +19,6 @@ from tests.factories import (
     make_piece,
     make_technicien,
 )
-
-ENGLISH_MARKERS = ("violates", "constraint", "duplicate key", "policy", "permission denied")
-
-
-def assert_refused(exc: BaseException, rule: str, sqlstate: str = "23514") -> None:
-    """The database refused with ``rule`` / ``sqlstate``, and the app can say it in French."""
-    orig = getattr(exc, "orig", exc)
-    assert orig.sqlstate == sqlstate, orig
-    assert orig.diag.constraint_name == rule, orig
-    err = describe(exc)
-    assert err.rule == rule
-    assert err.message
-    assert not any(word in err.message.lower() for word in ENGLISH_MARKERS), err.message
 
 
 def stock(conn: Connection, piece_id: int) -> int:
