@@ -90,7 +90,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
         return 1
     try:
         with _owner_session() as session:
-            user = create_user(
+            user_id = create_user(
                 session=session,
                 username=args.username,
                 full_name=args.full_name,
@@ -101,7 +101,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     except ServiceError as exc:
         print(f"Refusé : {exc.message}", file=sys.stderr)
         return 1
-    print(f"Utilisateur « {args.username} » créé (id {getattr(user, 'id', user)}).")
+    print(f"Utilisateur « {args.username} » créé (id {user_id}).")
     return 0
 
 

@@ -12,8 +12,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from db.errors import describe
 from db.reporting import service as reporting
-from tests.conftest import act_as
+from tests.conftest import act_as, sql_error
 from tests.factories import (
     insert,
     make_client,
@@ -290,3 +291,36 @@ def test_database_status_as_admin(conn: Connection, session: Session) -> None:
     assert not any(name.startswith(("mv_", "v_")) for name in counts)
     assert status.size_bytes > 0
     assert status.total_rows >= users
+
+
+def test_database_status_counts_every_row_even_those_rls_hides_from_the_admin(
+    conn: Connection, session: Session
+) -> None:
+    from db.session import Actor
+
+    admin = conn.execute(text("SELECT id FROM users WHERE role = 'admin' LIMIT 1")).scalar_one()
+    notifications = conn.scalar(text("SELECT count(*) FROM notifications"))
+    tables = conn.scalar(
+        text(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+            " AND tablename <> 'alembic_version'"
+        )
+    )
+    act_as(session, Actor(user_id=admin, role="admin"))
+    own = session.scalar(text("SELECT count(*) FROM notifications"))
+    counts = dict(reporting.database_status(session=session).table_rows)
+    assert own < notifications  # notifications are personal, even for an admin
+    assert counts["notifications"] == notifications
+    assert len(counts) == tables
+
+
+def test_exact_table_counts_are_refused_to_anyone_but_an_admin(conn: Connection) -> None:
+    from db.session import Actor
+
+    resp = conn.execute(
+        text("SELECT id FROM users WHERE role = 'responsable' LIMIT 1")
+    ).scalar_one()
+    act_as(conn, Actor(user_id=resp, role="responsable"))
+    exc = sql_error(conn, "SELECT * FROM admin_table_counts()")
+    assert exc.orig.sqlstate == "42501"
+    assert describe(exc).message == "Réservé aux administrateurs."
