@@ -291,25 +291,34 @@ def test_a_client_cannot_hand_its_rows_over_to_another_client(
         conn, "equipements", client_id=cast["client1"], nom="Groupe froid", numero_serie="SN-RLS-1"
     )
     act_as(conn, cast["actor_client1"])
-    exc = sql_error(
-        conn,
-        "UPDATE equipements SET client_id = :c2 WHERE id = :e1",
+    moved = conn.execute(
+        text("UPDATE equipements SET client_id = :c2 WHERE id = :e1"),
         {"c2": cast["client2"], "e1": spare},
     )
-    assert_rls_refusal(exc)
+    assert moved.rowcount == 0
+    owner = conn.execute(text("SELECT client_id FROM equipements WHERE id = :e"), {"e": spare})
+    assert owner.scalar_one() == cast["client1"]
 
 
-def test_a_client_writes_its_own_rows(conn: Connection, cast: dict[str, Any]) -> None:
+def test_a_client_opens_requests_on_its_machines_but_never_edits_a_machine(
+    conn: Connection, cast: dict[str, Any]
+) -> None:
     act_as(conn, cast["actor_client1"])
     conn.execute(
         text("INSERT INTO interventions (equipement_id, titre) VALUES (:e, 'Demande client')"),
         {"e": cast["equip1"]},
     )
     updated = conn.execute(
-        text("UPDATE equipements SET localisation = 'Hall 2' WHERE id = :e"),
+        text("UPDATE equipements SET statut = 'panne' WHERE id = :e"),
         {"e": cast["equip1"]},
     )
-    assert updated.rowcount == 1
+    assert updated.rowcount == 0  # its own machine, but only admin/responsable edit machines
+    exc = sql_error(
+        conn,
+        "INSERT INTO equipements (client_id, nom, numero_serie) VALUES (:c, 'X', 'SN-CLI-1')",
+        {"c": cast["client1"]},
+    )
+    assert_rls_refusal(exc)
 
 
 # --- technicians ------------------------------------------------------------------------
