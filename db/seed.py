@@ -27,13 +27,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import bcrypt
 import psycopg
 from psycopg.types.json import Jsonb
 from sqlalchemy.engine import URL
 
 from db import config
 from db import seed_data as ref
+from db.people.service import hash_password
 
 TZ = ZoneInfo("Africa/Casablanca")
 TVA = Decimal("20.00")
@@ -1224,11 +1224,6 @@ LOAD_ORDER: tuple[str, ...] = (
 ALL_TABLES: tuple[str, ...] = (*LOAD_ORDER, "historiques_interventions")
 
 
-def hash_password(password: str, rounds: int = 12) -> str:
-    """bcrypt hash (what streamlit-authenticator checks)."""
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds)).decode()
-
-
 def table_counts(cur: psycopg.Cursor) -> dict[str, int]:
     """Rows per table of the data model."""
     counts = {}
@@ -1254,7 +1249,7 @@ def run_seed(
         gen = Generator(scale=scale, rng_seed=rng_seed, now=now)
         demo_hashes = {u: hash_password(pw) for u, (pw, _r, _n) in DEMO_ACCOUNTS.items()}
         # Background accounts share one hash of a random secret: they cannot log in.
-        other_hash = hash_password(random.SystemRandom().randbytes(24).hex(), rounds=4)
+        other_hash = hash_password(random.SystemRandom().randbytes(24).hex())
         gen.people(demo_hashes, other_hash)
         gen.equipment()
         gen.contracts()
