@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from alembic import command
 from alembic.config import Config
@@ -23,22 +25,35 @@ def alembic_config(connection: Connection | None = None, url: URL | None = None)
     return cfg
 
 
-def ensure_database(url: URL) -> bool:
-    """Create ``url.database`` on its server when missing. Returns True when it was created."""
+@contextmanager
+def server_admin(url: URL) -> Iterator[Connection]:
+    """Autocommit connection to the server's ``postgres`` database (CREATE / DROP DATABASE)."""
     admin = create_engine(
         url.set(database="postgres"), poolclass=pool.NullPool, isolation_level="AUTOCOMMIT"
     )
     try:
         with admin.connect() as conn:
-            exists = conn.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}
-            )
-            if not exists:
-                conn.execute(text(f'CREATE DATABASE "{url.database}"'))
-                return True
-            return False
+            yield conn
     finally:
         admin.dispose()
+
+
+def ensure_database(url: URL) -> bool:
+    """Create ``url.database`` on its server when missing. Returns True when it was created."""
+    with server_admin(url) as conn:
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}
+        )
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+            return True
+        return False
+
+
+def drop_database(url: URL) -> None:
+    """Drop ``url.database`` if it exists, forcing its connections out (tests, scratch bases)."""
+    with server_admin(url) as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
 
 
 def enable_app_login(url: URL) -> None:

@@ -30,13 +30,8 @@ ENGLISH_MARKERS = ("violates", "constraint", "duplicate key", "policy", "permiss
 
 def recreate_database(url: URL) -> None:
     """Drop (forcing other connections out) and create ``url.database``."""
-    admin = create_engine(
-        url.set(database="postgres"), poolclass=pool.NullPool, isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
-    admin.dispose()
+    migrate.drop_database(url)
+    migrate.ensure_database(url)
 
 
 @pytest.fixture(scope="session")

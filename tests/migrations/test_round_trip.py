@@ -38,12 +38,7 @@ def scratch_url() -> Iterator[URL]:
     url = config.owner_url(f"{config.owner_url().database}_scratch")
     recreate_database(url)
     yield url
-    admin = create_engine(
-        url.set(database="postgres"), poolclass=pool.NullPool, isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-    admin.dispose()
+    migrate.drop_database(url)
 
 
 def test_upgrade_downgrade_upgrade_works_on_a_database_full_of_demo_data(scratch_url: URL):
