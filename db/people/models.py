@@ -11,11 +11,14 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Identity,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
 )
+from sqlalchemy.dialects.postgresql import INET
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, Timestamps, pg_enum
@@ -162,3 +165,43 @@ class TechnicienCompetence(Timestamps, Base):
     date_expiration: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
     certifie: Mapped[bool] = mapped_column(Boolean, server_default="false")
+
+
+class LoginEvent(Timestamps, Base):
+    """Journal of sign-ins (revision 0005): one row per password comparison, lock and logout.
+
+    Written only by the ``auth_*`` SQL functions (``db/people/sql/fn_auth_*.sql``); the app
+    role has no privilege on it. ``user_id`` is NULL for an unknown or inactive account (the
+    typed name is kept in ``username``) and once the user is deleted.
+    """
+
+    __tablename__ = "login_events"
+    __table_args__ = (
+        Index("idx_login_events_user_date", "user_id", "created_at"),
+        CheckConstraint(
+            "event IN ('echec', 'verrouillage', 'succes', 'deconnexion')", name="event"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Identity(always=True), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    username: Mapped[str | None] = mapped_column(Text)
+    event: Mapped[str] = mapped_column(Text)
+    adresse_ip: Mapped[str | None] = mapped_column(INET)
+    user_agent: Mapped[str | None] = mapped_column(Text)
+
+
+class LoginSecret(Timestamps, Base):
+    """Owner-only random key of the fake salts given for unknown accounts (one row).
+
+    Mapped so that the schema is complete for Alembic; no application code reads it.
+    """
+
+    __tablename__ = "login_secret"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="une_ligne"),
+        CheckConstraint("length(cle) >= 32", name="cle_longue"),
+    )
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, server_default="1")
+    cle: Mapped[str] = mapped_column(Text)
