@@ -9,14 +9,16 @@ connection, so it is never used.
 from __future__ import annotations
 
 import ipaddress
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import PoolResetState
 
 from db import config
 
@@ -45,16 +47,74 @@ class Actor:
 SYSTEM = Actor()
 
 
-@cache
-def _engine(url: URL) -> Engine:
-    return create_engine(
-        url,
-        pool_pre_ping=True,
-        pool_size=5,
-        max_overflow=10,
+# Sent when a connection goes back to the pool, after the rollback. A session-level ``SET``
+# (``app.current_user_id``, ``SET ROLE`` ...) would otherwise follow the connection to its next
+# user. ``RESET ALL`` clears every setting, custom ``app.*`` placeholders included (they read
+# back as ``''``), but not the role: ``role`` and ``session_authorization`` are excluded from
+# it, hence the two explicit resets. ``DISCARD ALL`` is not used: it would also deallocate the
+# statements psycopg prepared automatically (psycopg notices and forgets them, so it would be
+# safe, but every return would then cost their preparation again).
+RESET_SESSION_SQL = "RESET SESSION AUTHORIZATION; RESET ROLE; RESET ALL"
+
+_engines: dict[URL, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _reset_session_state(dbapi_connection: Any, _record: Any, reset_state: PoolResetState) -> None:
+    """Pool ``reset`` hook: end the transaction, then forget every session-level setting."""
+    if reset_state.terminate_only:  # the connection is being closed, not reused
+        return
+    if not reset_state.transaction_was_reset:
+        dbapi_connection.rollback()
+    autocommit = dbapi_connection.autocommit
+    # Outside a transaction, so the resets are not undone by a later rollback (one round trip:
+    # several statements without parameters go in one simple query).
+    dbapi_connection.autocommit = True
+    try:
+        dbapi_connection.execute(RESET_SESSION_SQL, prepare=False)
+    finally:
+        dbapi_connection.autocommit = autocommit
+
+
+def build_engine(url: URL, **options: Any) -> Engine:
+    """A new engine with the project's pool policy (``options`` override it).
+
+    An error raised by the reset hook makes the pool discard that connection (SQLAlchemy
+    invalidates it), so a broken connection is never handed out again.
+    """
+    settings: dict[str, Any] = {
+        "pool_pre_ping": True,
+        "pool_size": 5,
+        "max_overflow": 10,
         # Streamlit reruns are short; recycle to survive server-side idle timeouts.
-        pool_recycle=1800,
-    )
+        "pool_recycle": 1800,
+        # The reset hook rolls back itself, then clears the session state.
+        "pool_reset_on_return": None,
+    }
+    settings.update(options)
+    engine = create_engine(url, **settings)
+    event.listen(engine, "reset", _reset_session_state)
+    return engine
+
+
+def _engine(url: URL) -> Engine:
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _engines[url] = build_engine(url)
+        return engine
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection of the engines built so far (after an outage).
+
+    The engines stay usable: their next checkout opens a fresh connection, so code that
+    keeps a reference to an engine is not affected.
+    """
+    with _engines_lock:
+        engines = list(_engines.values())
+    for engine in engines:
+        engine.dispose()
 
 
 def app_engine() -> Engine:
