@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from alembic import command
 from alembic.config import Config
+from psycopg import sql
 from sqlalchemy import Connection, create_engine, pool, text
 from sqlalchemy.engine import URL
 
@@ -56,6 +57,21 @@ def drop_database(url: URL) -> None:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
 
 
+def alter_app_role_sql(password: str | None) -> str:
+    """``ALTER ROLE mif_app LOGIN [PASSWORD '...']`` with the password as a quoted literal.
+
+    The password is data, never an identifier: psycopg quotes it as a string literal (quotes
+    doubled, backslashes escaped), so any character is stored as typed and nothing can be
+    injected.
+    """
+    statement = sql.SQL("ALTER ROLE {role} LOGIN").format(role=sql.Identifier(config.APP_ROLE))
+    if password:
+        statement = sql.SQL("{statement} PASSWORD {password}").format(
+            statement=statement, password=sql.Literal(password)
+        )
+    return statement.as_string()
+
+
 def enable_app_login(url: URL) -> None:
     """Let the ``mif_app`` role log in (the migration creates it NOLOGIN).
 
@@ -74,15 +90,9 @@ def enable_app_login(url: URL) -> None:
             )
             if not can:
                 return
-            if password:
-                conn.execute(
-                    text(
-                        f"ALTER ROLE {config.APP_ROLE} LOGIN PASSWORD "
-                        + conn.dialect.identifier_preparer.quote(password).replace('"', "'")
-                    )
-                )
-            else:
-                conn.execute(text(f"ALTER ROLE {config.APP_ROLE} LOGIN"))
+            conn.exec_driver_sql(
+                alter_app_role_sql(password), execution_options={"no_parameters": True}
+            )
     finally:
         engine.dispose()
 
