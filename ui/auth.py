@@ -1,19 +1,22 @@
-"""Login gate: streamlit-authenticator over the ``users`` table, lock-out and session checks.
+"""Login gate: a login form checked by the database, lock-out, revocable sessions.
 
-One run of the app goes through ``open_gate()`` first:
+The app role never reads a password hash, nor any user on a logged-out run. Signing in goes
+through ``db.people.auth.login`` (the database's ``auth_login_salt`` / ``auth_login_check``:
+attempts on one account are serialised, five failures in a row lock it for 15 minutes, every
+comparison is recorded in ``login_events``). One run of the app goes through ``open_gate()``
+first:
 
-* the credentials dict is built from the database on every run (active users only; a locked
-  account is marked so the library refuses it before checking the password);
-* a user already logged in is looked up again (``db.people.service.resolve_user``): a
+* a user already logged in is looked up again (``db.people.auth.session_user``): a
   deactivated user, or one whose sessions were revoked (logout), is logged out at once;
 * the current user becomes ``st.session_state["actor"]`` (``db.session.Actor``) for the pages.
 
-The login cookie of streamlit-authenticator is a signed token of username + expiry that the
-browser may keep after a logout. Logging out stamps ``users.sessions_revoked_at``; a cookie
-issued before that instant is refused (and deleted), so only the database decides who is in.
-
-Failed logins are counted in the database (``record_failed_login``): five in a row lock the
-account for 15 minutes, on every replica.
+The login form is ours; streamlit-authenticator only provides the login cookie (a signed token
+of username + expiry, issued by its cookie controller) and clears its session keys at logout.
+A signed-in session fills the library's keys (``authentication_status``, ``username``,
+``name``, ``email``, ``roles``) as its own login would. The browser may keep the cookie after a
+logout: logging out stamps ``users.sessions_revoked_at`` (``auth_end_sessions``, as the user
+logging out), and a cookie issued before that instant is refused, so only the database decides
+who is in.
 """
 
 from __future__ import annotations
@@ -21,11 +24,9 @@ from __future__ import annotations
 import os
 import secrets
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import jwt
 import streamlit as st
@@ -34,8 +35,8 @@ from sqlalchemy.exc import DBAPIError
 from streamlit.delta_generator import DeltaGenerator
 
 from db import config
-from db.people import service as people
-from db.session import session_scope
+from db.people import auth
+from db.session import Actor, session_scope
 from ui.context import ACTOR_KEY
 from ui.i18n import t
 
@@ -43,19 +44,23 @@ COOKIE_NAME = "mif_session"
 COOKIE_EXPIRY_DAYS = 1.0
 MIN_COOKIE_KEY_LENGTH = 32
 COOKIE_KEY_FILE = "cookie_key"
-# streamlit-authenticator waits this long on every logged-out run (slows password guessing);
-# MIF_LOGIN_DELAY overrides it (the tests use 0).
+# Pause after a failed sign-in (slows password guessing from one browser; the lock-out is the
+# real limit); MIF_LOGIN_DELAY overrides it (the tests use 0).
 DEFAULT_LOGIN_DELAY = 0.7
 
-USER_KEY = "session_user"  # db.people.service.SessionUser of the logged-in user
+USER_KEY = "session_user"  # db.people.auth.SessionUser of the logged-in user
 AUTH_AT_KEY = "auth_at"  # when this login session (or its cookie) was opened
 NOTICE_KEY = "auth_notice"  # message key shown on the login page until the next attempt
 LOGOUT_KEY = "logout_requested"  # set by the sidebar's logout button
 ISSUE_COOKIE_KEY = "issue_cookie"  # a form login happened: send the cookie until stored
 COOKIE_SET_KEY = "set"  # key of extra-streamlit-components' cookie "set" component
-# streamlit-authenticator's own session keys.
+LOGIN_FORM_KEY = "login_form"
+# streamlit-authenticator's own session keys (its cookie and logout read them).
 LIB_STATUS = "authentication_status"
 LIB_USERNAME = "username"
+LIB_NAME = "name"
+LIB_EMAIL = "email"
+LIB_ROLES = "roles"
 LIB_LOGOUT = "logout"
 
 
@@ -179,13 +184,13 @@ def _cookie_session(key: str) -> tuple[str, datetime] | None:
     return username, issued
 
 
-def current_user() -> people.SessionUser | None:
+def current_user() -> auth.SessionUser | None:
     """The logged-in user of this run (full name, role, company), None before login."""
     user = st.session_state.get(USER_KEY)
-    return user if isinstance(user, people.SessionUser) else None
+    return user if isinstance(user, auth.SessionUser) else None
 
 
-def _remember(user: people.SessionUser) -> None:
+def _remember(user: auth.SessionUser) -> None:
     ip, agent = _client_meta()
     st.session_state[USER_KEY] = user
     st.session_state[ACTOR_KEY] = user.actor(ip, agent)
@@ -223,9 +228,8 @@ class Gate:
     """Outcome of the gate for this run."""
 
     authenticator: stauth.Authenticate
-    credentials: dict[str, Any]
     key: str
-    user: people.SessionUser | None
+    user: auth.SessionUser | None
     sidebar: DeltaGenerator | None = None  # where the sidebar's user block goes
 
 
@@ -243,11 +247,32 @@ def _issue_cookie(authenticator: stauth.Authenticate) -> None:
     authenticator.cookie_controller.set_cookie()
 
 
-def _end_session(authenticator: stauth.Authenticate, *, revoke: bool, notice: str | None) -> None:
+def _unavailable() -> None:
+    st.error(t("auth.unavailable"), icon=":material/cloud_off:")
+
+
+def _end_own_sessions() -> None:
+    """Revoke, in the database, every session of the user logging out.
+
+    Runs as that user (their actor of the previous run): the database ends only the acting
+    user's own sessions. If the database cannot be reached the user stays logged in and is
+    told so (a logout that did not revoke the cookie would be a false promise).
+    """
+    actor = st.session_state.get(ACTOR_KEY)
     username = st.session_state.get(LIB_USERNAME)
-    if revoke and username:
-        with session_scope() as s:
-            people.revoke_sessions(session=s, username=username)
+    if not isinstance(actor, Actor) or actor.user_id is None or not username:
+        return
+    try:
+        with session_scope(actor) as s:
+            auth.end_sessions(session=s, username=str(username))
+    except DBAPIError:
+        _unavailable()
+        st.stop()
+
+
+def _end_session(authenticator: stauth.Authenticate, *, revoke: bool, notice: str | None) -> None:
+    if revoke:
+        _end_own_sessions()
     if st.session_state.get(LIB_STATUS):
         # Clears the library's state, marks the session logged out and deletes the cookie.
         authenticator.logout(location="unrendered")
@@ -260,6 +285,7 @@ def _end_session(authenticator: stauth.Authenticate, *, revoke: bool, notice: st
 def open_gate() -> Gate:
     """Check who is logged in, against the database, before anything else of the run.
 
+    A logged-out run reads nothing from the database (the login form does, when submitted).
     Stops the run with a clear message when the cookie key is missing or the database is
     unreachable.
     """
@@ -272,23 +298,18 @@ def open_gate() -> Gate:
     logout_requested = bool(st.session_state.pop(LOGOUT_KEY, False))
     authenticated = st.session_state.get(LIB_STATUS) is True
     username = st.session_state.get(LIB_USERNAME) if authenticated else None
-    user: people.SessionUser | None = None
-    try:
-        with session_scope() as s:
-            if authenticated and username:
-                # Logged in: the library needs no credentials (only the login form does).
-                credentials: dict[str, Any] = {"usernames": {}}
-                if not logout_requested:
-                    user = people.resolve_user(
-                        session=s,
-                        username=username,
-                        authenticated_at=st.session_state.get(AUTH_AT_KEY),
-                    )
-            else:
-                credentials = people.load_credentials(session=s)
-    except DBAPIError:
-        st.error(t("auth.unavailable"), icon=":material/cloud_off:")
-        st.stop()
+    user: auth.SessionUser | None = None
+    if authenticated and username and not logout_requested:
+        try:
+            with session_scope() as s:
+                user = auth.session_user(
+                    session=s,
+                    username=str(username),
+                    authenticated_at=st.session_state.get(AUTH_AT_KEY),
+                )
+        except DBAPIError:
+            _unavailable()
+            st.stop()
 
     # The library renders its (invisible) cookie components where it is called: once logged
     # in, at the bottom of the sidebar (``sidebar`` is the slot above them for the user's
@@ -298,13 +319,10 @@ def open_gate() -> Gate:
     with st.sidebar if user is not None else st.container():
         if user is not None:
             sidebar = st.container()
+        # No credentials: the library never checks a password here, it only carries the
+        # cookie and the logout.
         authenticator = stauth.Authenticate(
-            credentials,
-            COOKIE_NAME,
-            key,
-            COOKIE_EXPIRY_DAYS,
-            auto_hash=False,
-            login_sleep_time=_login_delay(),
+            {"usernames": {}}, COOKIE_NAME, key, COOKIE_EXPIRY_DAYS, auto_hash=False
         )
         if logout_requested:
             _end_session(authenticator, revoke=True, notice="auth.logged_out")
@@ -317,100 +335,104 @@ def open_gate() -> Gate:
         _remember(user)
     else:
         _forget()
-    return Gate(
-        authenticator=authenticator, credentials=credentials, key=key, user=user, sidebar=sidebar
-    )
+    return Gate(authenticator=authenticator, key=key, user=user, sidebar=sidebar)
 
 
-def _form_fields() -> dict[str, str]:
-    return {
-        "Form name": t("auth.form_title"),
-        "Username": t("auth.username"),
-        "Password": t("auth.password"),
-        "Login": t("auth.submit"),
-    }
+# --------------------------------------------------------------------------- login
 
 
-def _attempt_counters(credentials: Mapping[str, Any]) -> dict[str, int]:
-    return {
-        name: int(entry.get("failed_login_attempts", 0))
-        for name, entry in credentials["usernames"].items()
-    }
+def _sign_in(user: auth.SessionUser, authenticated_at: datetime | None) -> None:
+    """Mark this browser session logged in, as streamlit-authenticator's own login does.
+
+    The library's keys are what its cookie (``username``) and logout read.
+    """
+    st.session_state[LIB_STATUS] = True
+    st.session_state[LIB_USERNAME] = user.username
+    st.session_state[LIB_NAME] = user.full_name
+    st.session_state[LIB_EMAIL] = user.email
+    st.session_state[LIB_ROLES] = [user.role]
+    st.session_state[AUTH_AT_KEY] = authenticated_at
+    _remember(user)
 
 
-def _failed_usernames(credentials: Mapping[str, Any], before: Mapping[str, int]) -> list[str]:
-    # The library counts a wrong password in the entry of the user it checked (the dicts we
-    # passed in); the database keeps the real counter.
-    return [
-        name
-        for name, entry in credentials["usernames"].items()
-        if int(entry.get("failed_login_attempts", 0)) > before.get(name, 0)
-    ]
+def _cookie_login(key: str) -> bool:
+    """Log in from a valid login cookie whose sessions were not revoked. True when done."""
+    cookie = _cookie_session(key)
+    if cookie is None:
+        return False
+    username, issued = cookie
+    try:
+        with session_scope() as s:
+            user = auth.session_user(session=s, username=username, authenticated_at=issued)
+    except DBAPIError:
+        _unavailable()
+        return False
+    if user is None:
+        # Revoked (logout), deactivated or unknown: this cookie is ignored from now on.
+        st.session_state[LIB_LOGOUT] = True
+        return False
+    _sign_in(user, issued)
+    return True
+
+
+def _failure_message(result: auth.LoginResult) -> None:
+    minutes = int(auth.LOCKOUT.total_seconds() // 60)
+    if result.was_locked:
+        st.error(
+            t("auth.locked", n=auth.MAX_FAILED_LOGINS, minutes=minutes), icon=":material/lock:"
+        )
+    elif result.locked_now:
+        st.error(t("auth.locked_now", minutes=minutes), icon=":material/lock:")
+    else:
+        # Wrong password, unknown or inactive account: the same words (no account probing).
+        st.error(t("auth.bad_credentials"), icon=":material/error:")
+
+
+def _submit(gate: Gate, username: str, password: str) -> bool:
+    """Check one submitted login with the database; sign in or say why not."""
+    ip, agent = _client_meta()
+    user: auth.SessionUser | None = None
+    try:
+        with session_scope() as s:
+            result = auth.login(
+                session=s, username=username, password=password, client_ip=ip, user_agent=agent
+            )
+            if result.ok:
+                user = auth.session_user(
+                    session=s, username=username, authenticated_at=result.authenticated_at
+                )
+    except DBAPIError:
+        _unavailable()
+        return False
+    if user is None:
+        time.sleep(_login_delay())
+        if result.ok:  # deactivated in between: refused like any other
+            result = auth.LoginResult(auth.LoginOutcome.refuse)
+        _failure_message(result)
+        return False
+    _sign_in(user, result.authenticated_at)
+    # Sent now, as the library's login does, and on the next runs until the browser has it.
+    st.session_state[ISSUE_COOKIE_KEY] = True
+    gate.authenticator.cookie_controller.set_cookie()
+    return True
 
 
 def login_form(gate: Gate) -> bool:
     """Render the login form (or accept a valid cookie). True once a user is logged in.
 
-    On success the caller reruns the app so the navigation of the user's role is built.
+    On success the caller reruns the app so the navigation of the user's role is built. A
+    submitted form always ends in a login or in a message saying why not.
     """
-    cookie = _cookie_session(gate.key)
-    if cookie is not None:
-        with session_scope() as s:
-            cookie_user = people.resolve_user(
-                session=s, username=cookie[0], authenticated_at=cookie[1]
-            )
-        if cookie_user is None:
-            # Revoked (logout), deactivated or unknown: the library must not use this cookie.
-            st.session_state[LIB_LOGOUT] = True
-            cookie = None
-
-    before = _attempt_counters(gate.credentials)
-    locked = False
-    try:
-        gate.authenticator.login(
-            location="main",
-            key="login_form",
-            fields=_form_fields(),
-            max_login_attempts=people.MAX_FAILED_LOGINS,
-        )
-    except stauth.LoginError:
-        # With our settings the only refusal is "too many attempts": a locked account.
-        locked = True
-
-    status = st.session_state.get(LIB_STATUS)
-    if locked or status is not None:  # an attempt was made: the previous notice is stale
-        st.session_state.pop(NOTICE_KEY, None)
-    if status is True:
-        username = str(st.session_state.get(LIB_USERNAME) or "")
-        with session_scope() as s:
-            if cookie is not None and cookie[0] == username:
-                authenticated_at = cookie[1]
-            else:
-                authenticated_at = people.record_successful_login(session=s, username=username)
-                st.session_state[ISSUE_COOKIE_KEY] = True
-            user = people.resolve_user(
-                session=s, username=username, authenticated_at=authenticated_at
-            )
-        if user is None:
-            _end_session(gate.authenticator, revoke=False, notice=None)
-            st.error(t("auth.bad_credentials"), icon=":material/error:")
-            return False
-        st.session_state[AUTH_AT_KEY] = authenticated_at
-        _remember(user)
+    if _cookie_login(gate.key):
         return True
-
-    minutes = int(people.LOCKOUT.total_seconds() // 60)
-    if locked:
-        st.error(
-            t("auth.locked", n=people.MAX_FAILED_LOGINS, minutes=minutes), icon=":material/lock:"
+    with st.form(key=LOGIN_FORM_KEY):
+        st.subheader(t("auth.form_title"), anchor=False)
+        username = st.text_input(t("auth.username"), autocomplete="username")
+        password = st.text_input(
+            t("auth.password"), type="password", autocomplete="current-password"
         )
-    elif status is False:
-        failure = None
-        for username in _failed_usernames(gate.credentials, before):
-            with session_scope() as s:
-                failure = people.record_failed_login(session=s, username=username)
-        if failure is not None and failure.locked:
-            st.error(t("auth.locked_now", minutes=minutes), icon=":material/lock:")
-        else:
-            st.error(t("auth.bad_credentials"), icon=":material/error:")
-    return False
+        submitted = st.form_submit_button(t("auth.submit"))
+    if not submitted:
+        return False
+    st.session_state.pop(NOTICE_KEY, None)  # an attempt was made: the previous notice is stale
+    return _submit(gate, username or "", password or "")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from db.people.service import SessionUser
+from db.people.auth import SessionUser
 from ui.auth import NOTICE_KEY, Gate, login_form, request_logout
 from ui.format import enum_label, md_escape
 from ui.i18n import DEFAULT_LANG, LANGS, current_lang, t

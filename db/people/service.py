@@ -1,7 +1,7 @@
-"""User accounts: creation, login credentials, lock-out and the current user of a session.
+"""User accounts: creation, passwords, activation.
 
-Everything here runs before a user is known (login) or to know who they are, on the ``users``
-table, which has no row-level security: the system actor of ``session_scope()`` is enough.
+Sign-in, lock-out and the user of a login session are in ``db.people.auth`` (through the
+database's ``auth_*`` functions: the app role never reads a password hash).
 Functions take the session as a keyword argument and never commit (the caller's
 ``session_scope`` does). Nothing here imports streamlit.
 """
@@ -9,21 +9,16 @@ Functions take the session as a keyword argument and never commit (the caller's
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 import bcrypt
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from db.errors import ServiceError, describe
-from db.people.models import Client, Technicien, User, UserRole
-from db.session import Actor
+from db.people.models import User, UserRole
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt's limit; bcrypt 5 raises beyond it
 BCRYPT_ROUNDS = 12
@@ -164,219 +159,9 @@ def set_active(*, session: Session, username: str, active: bool) -> None:
     session.flush()
 
 
-# --------------------------------------------------------------------------- login
+# --------------------------------------------------------------------------- clock
 
 
 def _db_now(session: Session) -> datetime:
     # One clock for every replica: the database's.
     return session.execute(select(func.clock_timestamp())).scalar_one()
-
-
-def _is_locked(user: User, now: datetime) -> bool:
-    return user.locked_until is not None and user.locked_until > now
-
-
-def load_credentials(*, session: Session, username: str | None = None) -> dict[str, Any]:
-    """streamlit-authenticator's credentials dict, built from the active users.
-
-    ``{"usernames": {username: {"email", "first_name", "last_name", "password", "roles",
-    "failed_login_attempts"}}}``. A locked account gets ``failed_login_attempts`` =
-    ``MAX_FAILED_LOGINS`` so the library refuses it before checking the password; the real
-    counter and lock are in the database (``record_failed_login``). With ``username`` only that
-    user is loaded (the logged-in runs need no one else).
-    """
-    now = _db_now(session)
-    stmt = select(
-        User.username,
-        User.full_name,
-        User.email,
-        User.hashed_password,
-        User.role,
-        User.locked_until,
-    ).where(User.is_active.is_(True))
-    if username is not None:
-        stmt = stmt.where(func.lower(User.username) == username.strip().lower())
-    users: dict[str, dict[str, Any]] = {}
-    for row in session.execute(stmt):
-        locked = row.locked_until is not None and row.locked_until > now
-        users[row.username.lower()] = {
-            "email": row.email,
-            "first_name": row.full_name,
-            "last_name": "",
-            "password": row.hashed_password,
-            "roles": [str(row.role)],
-            "failed_login_attempts": MAX_FAILED_LOGINS if locked else 0,
-        }
-    return {"usernames": users}
-
-
-@dataclass(frozen=True)
-class LoginFailure:
-    """Outcome of one failed login: consecutive failures so far and the lock end, if locked."""
-
-    attempts: int
-    locked_until: datetime | None
-
-    @property
-    def locked(self) -> bool:
-        """True when this failure locked the account."""
-        return self.locked_until is not None
-
-
-def record_failed_login(*, session: Session, username: str) -> LoginFailure:
-    """Count a failed login; the ``MAX_FAILED_LOGINS``-th in a row locks the account.
-
-    The row is locked (``FOR UPDATE``) so concurrent attempts on several replicas all count.
-    An expired lock starts a fresh series. An unknown username changes nothing.
-    """
-    user = _user_by_username(session, username, for_update=True)
-    if user is None:
-        return LoginFailure(attempts=0, locked_until=None)
-    now = _db_now(session)
-    if _is_locked(user, now):
-        return LoginFailure(attempts=user.failed_login_count, locked_until=user.locked_until)
-    if user.locked_until is not None:  # the previous lock has expired
-        user.failed_login_count = 0
-        user.locked_until = None
-    user.failed_login_count += 1
-    if user.failed_login_count >= MAX_FAILED_LOGINS:
-        user.locked_until = now + LOCKOUT
-    session.flush()
-    return LoginFailure(attempts=user.failed_login_count, locked_until=user.locked_until)
-
-
-def locked_until(*, session: Session, username: str) -> datetime | None:
-    """End of the account's current lock, or None when it may log in."""
-    user = _user_by_username(session, username)
-    if user is None:
-        return None
-    return user.locked_until if _is_locked(user, _db_now(session)) else None
-
-
-def is_locked(*, session: Session, username: str) -> bool:
-    """True while the account is locked after too many failed logins."""
-    return locked_until(session=session, username=username) is not None
-
-
-def record_successful_login(*, session: Session, username: str) -> datetime:
-    """Reset the failure counter, stamp ``last_login_at`` and return that instant."""
-    user = _user_by_username(session, username, for_update=True)
-    now = _db_now(session)
-    if user is not None:
-        user.failed_login_count = 0
-        user.locked_until = None
-        user.last_login_at = now
-        session.flush()
-    return now
-
-
-def revoke_sessions(*, session: Session, username: str) -> None:
-    """Void every login session of the user opened before now (logout).
-
-    The login cookie is a token of username + expiry that the browser may keep; sessions and
-    cookies issued before ``sessions_revoked_at`` are refused by ``resolve_user``.
-    """
-    user = _user_by_username(session, username, for_update=True)
-    if user is not None:
-        user.sessions_revoked_at = _db_now(session)
-        session.flush()
-
-
-@dataclass(frozen=True)
-class SessionUser:
-    """The logged-in user as the app shows and uses them (resolved once per page run)."""
-
-    user_id: int
-    username: str
-    full_name: str
-    email: str
-    role: str
-    client_id: int | None = None
-    client_name: str | None = None
-    technicien_id: int | None = None
-
-    def actor(self, client_ip: str | None = None, user_agent: str | None = None) -> Actor:
-        """The ``Actor`` that services put into the transaction settings."""
-        return Actor(
-            user_id=self.user_id,
-            role=self.role,
-            client_id=self.client_id,
-            technicien_id=self.technicien_id,
-            client_ip=client_ip,
-            user_agent=user_agent,
-        )
-
-
-def resolve_user(
-    *, session: Session, username: str, authenticated_at: datetime | None = None
-) -> SessionUser | None:
-    """The active user ``username`` with their client / technician ids, or None.
-
-    None when the account does not exist, is deactivated, or — when ``authenticated_at`` (the
-    instant this login session or cookie was opened) is given — had its sessions revoked since.
-    """
-    row = session.execute(
-        select(
-            User.id,
-            User.username,
-            User.full_name,
-            User.email,
-            User.role,
-            User.sessions_revoked_at,
-            Technicien.id.label("technicien_id"),
-        )
-        .outerjoin(Technicien, Technicien.user_id == User.id)
-        .where(func.lower(User.username) == username.strip().lower(), User.is_active.is_(True))
-    ).one_or_none()
-    if row is None:
-        return None
-    revoked = row.sessions_revoked_at
-    if revoked is not None and authenticated_at is not None and authenticated_at < revoked:
-        return None
-    client = _own_client(session, row.id) if str(row.role) == "client" else None
-    return SessionUser(
-        user_id=row.id,
-        username=row.username,
-        full_name=row.full_name,
-        email=row.email,
-        role=str(row.role),
-        client_id=client[0] if client else None,
-        client_name=client[1] if client else None,
-        technicien_id=row.technicien_id,
-    )
-
-
-def _own_client(session: Session, user_id: int) -> tuple[int, str] | None:
-    """The client company of ``user_id``, read as that user.
-
-    ``clients`` is under row-level security: a client user sees only its own company, so the
-    look-up runs with the transaction's acting user set to ``user_id``, then restored.
-    """
-    previous = session.execute(
-        text("SELECT current_setting('app.current_user_id', true)")
-    ).scalar_one()
-    session.execute(
-        text("SELECT set_config('app.current_user_id', :uid, true)"), {"uid": str(user_id)}
-    )
-    try:
-        found = session.execute(
-            select(Client.id, Client.nom_entreprise).where(Client.user_id == user_id)
-        ).one_or_none()
-    finally:
-        session.execute(
-            text("SELECT set_config('app.current_user_id', :uid, true)"), {"uid": previous or ""}
-        )
-    return None if found is None else (found.id, found.nom_entreprise)
-
-
-def resolve_actor(
-    *,
-    session: Session,
-    username: str,
-    authenticated_at: datetime | None = None,
-    client_ip: str | None = None,
-    user_agent: str | None = None,
-) -> Actor | None:
-    """``resolve_user`` as an ``Actor`` (None when the user may not act)."""
-    user = resolve_user(session=session, username=username, authenticated_at=authenticated_at)
-    return None if user is None else user.actor(client_ip, user_agent)
