@@ -12,9 +12,8 @@ import sys
 import time
 
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
 
-from db import config, migrate
+from db import config, health, migrate
 
 
 def _owner_session():  # small local helper; imports lazily to keep start-up light
@@ -106,12 +105,27 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 
 def cmd_status(_args: argparse.Namespace) -> int:
-    """Where the database is and which revision it has."""
-    print(f"Serveur : {'PostgreSQL embarqué' if config.uses_embedded() else 'DATABASE_URL'}")
-    print(f"Base (propriétaire) : {config.owner_url().render_as_string(hide_password=True)}")
-    print(f"Base (application) : {config.app_url().render_as_string(hide_password=True)}")
-    print(f"Révision : {migrate.current_revision() or 'aucune'}")
-    return 0
+    """Where the database is, and what is wrong with it if anything.
+
+    Exit code 0: schema up to date; 1: database missing or schema not migrated; 2: server
+    unreachable (or the embedded one cannot start).
+    """
+    if config.uses_embedded():
+        running = config.embedded_server_running()
+        print(
+            f"Serveur : PostgreSQL embarqué ({config.pgdata_dir()})"
+            + ("" if running else " — il ne tournait pas : démarré pour cette commande")
+        )
+    else:
+        print("Serveur : DATABASE_URL")
+    diagnosis = health.diagnose()
+    if diagnosis.state != "unreachable" or not config.uses_embedded():
+        print(f"Base (propriétaire) : {config.owner_url().render_as_string(hide_password=True)}")
+        print(f"Base (application) : {config.app_url().render_as_string(hide_password=True)}")
+    if diagnosis.revision is not None:
+        print(f"Révision : {diagnosis.revision}" + (" (à jour)" if diagnosis.ok else ""))
+    print(f"État : {diagnosis.message}")
+    return {"up_to_date": 0, "missing": 1, "not_migrated": 1}.get(diagnosis.state, 2)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,11 +162,19 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except OperationalError as exc:
-        # No traceback for the usual operator mistakes (server down, database missing).
-        print(f"Base injoignable : {exc.orig}", file=sys.stderr)
-        print("Lancez d'abord « python -m db migrate ».", file=sys.stderr)
-        return 2
+    except health.CONNECTION_ERRORS as exc:
+        # No traceback for the usual operator situations: say which one it is (server down,
+        # database missing, schema not migrated), not always "run migrate".
+        driver_error = getattr(exc, "orig", exc)
+        undefined_table = getattr(driver_error, "sqlstate", None) == "42P01"
+        if not (health.is_unavailable(exc) or undefined_table):
+            raise
+        diagnosis = health.diagnose()
+        if diagnosis.ok:  # the schema is fine: the error was about something else
+            print(f"Base injoignable : {health.reason(exc)}", file=sys.stderr)
+        else:
+            print(diagnosis.message, file=sys.stderr)
+        return 1 if diagnosis.state in ("missing", "not_migrated") else 2
 
 
 if __name__ == "__main__":

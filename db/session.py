@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import PoolResetState
 
-from db import config
+from db import config, health
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ def build_engine(url: URL, **options: Any) -> Engine:
     """A new engine with the project's pool policy (``options`` override it).
 
     An error raised by the reset hook makes the pool discard that connection (SQLAlchemy
-    invalidates it), so a broken connection is never handed out again.
+    invalidates it), so a broken connection is never handed out again. After an outage
+    (``db.health.on_connection_error``) every pooled connection is replaced.
     """
     settings: dict[str, Any] = {
         "pool_pre_ping": True,
@@ -94,6 +95,8 @@ def build_engine(url: URL, **options: Any) -> Engine:
     settings.update(options)
     engine = create_engine(url, **settings)
     event.listen(engine, "reset", _reset_session_state)
+    # A lost connection empties the pool and, with the embedded server, starts it again.
+    event.listen(engine, "handle_error", health.on_connection_error)
     return engine
 
 
