@@ -11,13 +11,16 @@ Streamlit's legacy ``pages/`` mode (first run of each server process, see STACK_
   run differ from later runs, so a login typed there would be lost);
 * ``st.navigation`` is called on every run, logged out included, with URL paths that differ
   from the file names (``ui.layout``), so a page file never runs without this gate.
+
+The whole run is inside ``ui.outage.guard()``: losing the database shows "base de données
+indisponible" instead of a traceback, and the next run reconnects (see ``db.health``).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import auth, layout
+from ui import auth, layout, outage
 from ui.i18n import t
 
 st.set_page_config(
@@ -31,16 +34,26 @@ if auth.first_run_of_session():
     st.navigation(layout.all_pages(), position="hidden")
     st.rerun()
 
-gate = auth.open_gate()
 
-if gate.user is None:
-    # Every page is registered (hidden) but none is run: the login form takes its place, and
-    # the page asked for (a deep link) is the one shown once logged in, if the role allows it.
-    st.navigation(layout.all_pages(), position="hidden")
-    layout.login_screen(gate)
-    st.stop()
+def run_page() -> None:
+    """Gate, then the page of the user's role (or the login form)."""
+    gate = auth.open_gate()
 
-st.set_option("client.showSidebarNavigation", True)
-navigation = st.navigation(layout.navigation_for(gate.user.role), position="sidebar")
-layout.render_sidebar(gate.user, gate.sidebar)
-navigation.run()
+    if gate.user is None:
+        # Every page is registered (hidden) but none is run: the login form takes its place,
+        # and the page asked for (a deep link) is the one shown once logged in, if the role
+        # allows it.
+        st.navigation(layout.all_pages(), position="hidden")
+        layout.login_screen(gate)
+        st.stop()
+
+    st.set_option("client.showSidebarNavigation", True)
+    navigation = st.navigation(layout.navigation_for(gate.user.role), position="sidebar")
+    layout.render_sidebar(gate.user, gate.sidebar)
+    navigation.run()
+
+
+# A database lost at any point of the run: a French message and a retry button, no traceback;
+# the connections are renewed (and the embedded server restarted) for the next run.
+with outage.guard():
+    run_page()

@@ -35,6 +35,7 @@ from typing import Any, BinaryIO, Literal
 import streamlit as st
 import xlsxwriter
 
+from db import health
 from db.session import Actor, session_scope
 from ui.format import enum_label, fmt_bool, fmt_date, fmt_datetime, fmt_number, local_datetime
 from ui.i18n import t
@@ -310,7 +311,9 @@ def _build_from_db(
                 on_progress=progress if long else None,
                 sheet_name=file_stem,
             )
-    except Exception:
+    except Exception as exc:
+        if health.is_unavailable(exc):
+            raise  # "base de données indisponible" (ui.outage), not an export failure
         log.exception("export %s failed", file_stem)
         st.error(t("export.error"), icon=":material/error:")
         return None

@@ -19,7 +19,9 @@ Typical form::
 success, rolled back on any error) and calls ``fn(session=session, **kwargs)``.
 A ``ServiceError`` (or a subclass with an ``errors`` dict of field → message) and any database
 refusal translated by ``db.errors.describe`` become French messages; an unexpected exception is
-logged with its traceback on the server and the user reads a generic French sentence.
+logged with its traceback on the server and the user reads a generic French sentence. A lost
+database connection is neither: it propagates to ``ui.outage.guard`` (around every page run),
+which says "base de données indisponible".
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any, Generic, TypeVar
 import streamlit as st
 from sqlalchemy.exc import DBAPIError
 
+from db import health
 from db.errors import ServiceError, describe
 from db.session import Actor, session_scope
 from ui.format import md_escape
@@ -68,10 +71,14 @@ def run_action(actor: Actor, fn: Callable[..., T], /, **kwargs: Any) -> ActionRe
     except ServiceError as exc:
         return ActionResult(False, error=exc, field_errors=field_errors_of(exc))
     except DBAPIError as exc:
+        if health.is_unavailable(exc):
+            raise  # not a refusal: the page stops on "base de données indisponible" (app.py)
         error = describe(exc)
         log.info("action refused by the database: %s (%s)", error.message, error.rule)
         return ActionResult(False, error=error, field_errors=field_errors_of(error))
-    except Exception:
+    except Exception as exc:
+        if health.is_unavailable(exc):  # a driver error raised outside SQLAlchemy
+            raise
         # The traceback goes to the server log only; the user gets a French sentence.
         log.exception("unexpected error in %s", getattr(fn, "__name__", fn))
         return ActionResult(False, error=ServiceError(t("common.error")))
