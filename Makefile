@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint db seed bench clean-data
+.PHONY: run test test-external lint db seed bench clean-data
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# The production path: a plain PostgreSQL server (Debian's package, installed if missing), a
+# non-superuser owner, the app role's password from MIF_APP_DB_PASSWORD; migrate, seed and the
+# suite without browser tests on a throw-away cluster. ARGS go to pytest.
+test-external: $(VENV)/.installed-dev
+	bash .ci/external_pg.sh $(ARGS)
 
 seed: $(VENV)/.installed-run
 	$(BIN)/python -m db seed --scale $(or $(SCALE),1)
