@@ -1,11 +1,9 @@
-"""User accounts service: creation rules, credentials, lock-out, session resolution.
+"""User accounts service: creation rules, passwords, activation.
 
 Everything runs inside the test's rolled-back transaction (``session`` fixture).
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 import bcrypt
 import pytest
@@ -13,10 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from db.errors import ServiceError
+from db.people import auth
 from db.people import service as people
-from db.session import Actor
-from tests.conftest import act_as
-from tests.factories import make_client, make_technicien, make_user
+from tests.factories import make_user
 
 PASSWORD = "Bon-MotDePasse1"
 
@@ -118,137 +115,13 @@ def test_set_password_checks_the_policy_and_voids_sessions(session: Session) -> 
     assert row["sessions_revoked_at"] is not None
 
 
-# --------------------------------------------------------------------------- credentials
-
-
-def test_load_credentials_lists_active_users_in_the_library_format(session: Session) -> None:
-    _new(session, username="actif.un")
-    _new(session, username="inactif.un", is_active=False)
-    creds = people.load_credentials(session=session)["usernames"]
-    assert "inactif.un" not in creds
-    entry = creds["actif.un"]
-    assert entry["first_name"] == "Nouvel Agent"
-    assert entry["roles"] == ["responsable"]
-    assert entry["password"].startswith("$2b$")
-    assert entry["failed_login_attempts"] == 0
-
-
-def test_load_credentials_for_one_user(session: Session) -> None:
-    _new(session, username="seul.lui")
-    creds = people.load_credentials(session=session, username="Seul.Lui")["usernames"]
-    assert list(creds) == ["seul.lui"]
-
-
-# --------------------------------------------------------------------------- lock-out
-
-
-def test_five_failures_lock_the_account_for_fifteen_minutes(session: Session) -> None:
-    _new(session, username="cible")
-    for attempt in range(1, people.MAX_FAILED_LOGINS):
-        failure = people.record_failed_login(session=session, username="cible")
-        assert failure.attempts == attempt
-        assert not failure.locked
-        assert not people.is_locked(session=session, username="cible")
-    failure = people.record_failed_login(session=session, username="CIBLE")
-    assert failure.locked
-    assert people.is_locked(session=session, username="cible")
-    until = people.locked_until(session=session, username="cible")
-    now = session.scalar(text("SELECT clock_timestamp()"))
-    assert timedelta(minutes=14) < until - now <= timedelta(minutes=15)
-    # The library is told to refuse the account before it checks the password.
-    creds = people.load_credentials(session=session)["usernames"]
-    assert creds["cible"]["failed_login_attempts"] >= people.MAX_FAILED_LOGINS
-
-
-def test_failures_while_locked_do_not_extend_the_lock(session: Session) -> None:
-    _new(session, username="cible")
-    for _ in range(people.MAX_FAILED_LOGINS):
-        people.record_failed_login(session=session, username="cible")
-    first = people.locked_until(session=session, username="cible")
-    again = people.record_failed_login(session=session, username="cible")
-    assert again.locked_until == first
-
-
-def test_an_expired_lock_starts_a_fresh_series(session: Session) -> None:
-    user_id = _new(session, username="cible")
-    for _ in range(people.MAX_FAILED_LOGINS):
-        people.record_failed_login(session=session, username="cible")
-    session.execute(
-        text("UPDATE users SET locked_until = now() - interval '1 minute' WHERE id = :i"),
-        {"i": user_id},
-    )
-    session.expire_all()
-    assert not people.is_locked(session=session, username="cible")
-    failure = people.record_failed_login(session=session, username="cible")
-    assert failure.attempts == 1
-    assert not failure.locked
-
-
-def test_a_successful_login_resets_the_counter(session: Session) -> None:
-    user_id = _new(session, username="cible")
-    for _ in range(3):
-        people.record_failed_login(session=session, username="cible")
-    at = people.record_successful_login(session=session, username="cible")
-    row = _row(session, user_id)
-    assert row["failed_login_count"] == 0
-    assert row["last_login_at"] == at
-
-
-def test_unknown_usernames_change_nothing(session: Session) -> None:
-    failure = people.record_failed_login(session=session, username="personne")
-    assert failure.attempts == 0
-    assert not people.is_locked(session=session, username="personne")
-
-
-# --------------------------------------------------------------------------- session user
-
-
-def test_resolve_user_gives_the_client_company(conn, session: Session) -> None:
-    client_id, user_id = make_client(conn, nom_entreprise="Atlas Textile")
-    username = conn.scalar(text("SELECT username FROM users WHERE id = :i"), {"i": user_id})
-    user = people.resolve_user(session=session, username=username.upper())
-    assert user is not None
-    assert (user.user_id, user.role, user.client_id) == (user_id, "client", client_id)
-    assert user.client_name == "Atlas Textile"
-    actor = user.actor("10.0.0.7", "Chromium")
-    assert (actor.user_id, actor.client_id, actor.technicien_id) == (user_id, client_id, None)
-    assert actor.client_ip == "10.0.0.7"
-
-
-def test_resolve_user_finds_the_company_through_row_level_security(conn, session) -> None:
-    # The app resolves users as the system actor of the unprivileged role: the clients table
-    # is under row-level security, and the look-up must still find the user's own company.
-    client_id, user_id = make_client(conn, nom_entreprise="Conserverie d'Agadir")
-    username = conn.scalar(text("SELECT username FROM users WHERE id = :i"), {"i": user_id})
-    act_as(session, Actor())
-    user = people.resolve_user(session=session, username=username)
-    assert user is not None
-    assert (user.client_id, user.client_name) == (client_id, "Conserverie d'Agadir")
-    # ... without leaving the transaction acting as that user.
-    assert session.scalar(text("SELECT count(*) FROM clients")) == 0
-
-
-def test_resolve_actor_gives_the_technician_id(conn, session: Session) -> None:
-    tech_id, user_id = make_technicien(conn)
-    username = conn.scalar(text("SELECT username FROM users WHERE id = :i"), {"i": user_id})
-    actor = people.resolve_actor(session=session, username=username)
-    assert actor is not None
-    assert (actor.role, actor.technicien_id, actor.client_id) == ("technicien", tech_id, None)
+# --------------------------------------------------------------------------- activation
+# Sign-in, lock-out and session resolution are tested in tests/people/test_login.py.
 
 
 def test_a_deactivated_user_resolves_to_nobody(conn, session: Session) -> None:
     user_id = make_user(conn, "admin")
     username = conn.scalar(text("SELECT username FROM users WHERE id = :i"), {"i": user_id})
-    assert people.resolve_user(session=session, username=username) is not None
+    assert auth.session_user(session=session, username=username) is not None
     people.set_active(session=session, username=username, active=False)
-    assert people.resolve_user(session=session, username=username) is None
-
-
-def test_sessions_opened_before_a_logout_are_void(session: Session) -> None:
-    _new(session, username="cible")
-    opened = people.record_successful_login(session=session, username="cible")
-    assert people.resolve_user(session=session, username="cible", authenticated_at=opened)
-    people.revoke_sessions(session=session, username="cible")
-    assert people.resolve_user(session=session, username="cible", authenticated_at=opened) is None
-    reopened = people.record_successful_login(session=session, username="cible")
-    assert people.resolve_user(session=session, username="cible", authenticated_at=reopened)
+    assert auth.session_user(session=session, username=username) is None

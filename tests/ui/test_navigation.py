@@ -9,17 +9,20 @@ the seed, logged in by presetting streamlit-authenticator's session keys.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
+from db.people import auth
 from db.people import service as people
-from db.session import Actor
+from db.seed import DEMO_ACCOUNTS
+from db.session import Actor, session_scope
 from ui import layout
 from ui.auth import CookieKeyError, demo_cookie_key, resolve_cookie_key
 from ui.i18n import catalogue
@@ -177,19 +180,19 @@ def test_unknown_and_inactive_users_cannot_log_in(account) -> None:
 def test_five_failures_lock_the_account_even_for_the_right_password(account, owner_engine) -> None:
     username, password = account("responsable")
     at = new_app().run()
-    for _ in range(people.MAX_FAILED_LOGINS - 1):
+    for _ in range(auth.MAX_FAILED_LOGINS - 1):
         submit_login(at, username, "mauvais-essai-1")
         assert fr("auth.bad_credentials") in [e.value for e in at.error]
     submit_login(at, username, "mauvais-essai-1")
-    minutes = int(people.LOCKOUT.total_seconds() // 60)
+    minutes = int(auth.LOCKOUT.total_seconds() // 60)
     assert fr("auth.locked_now", minutes=minutes) in [e.value for e in at.error]
     row = user_row(owner_engine, username)
-    assert row["failed_login_count"] == people.MAX_FAILED_LOGINS
+    assert row["failed_login_count"] == auth.MAX_FAILED_LOGINS
     assert row["locked_until"] is not None
 
     # A fresh browser session with the right password: still locked (state in the database).
     at = submit_login(new_app().run(), username, password)
-    locked = fr("auth.locked", n=people.MAX_FAILED_LOGINS, minutes=minutes)
+    locked = fr("auth.locked", n=auth.MAX_FAILED_LOGINS, minutes=minutes)
     assert locked in [e.value for e in at.error]
     assert "actor" not in at.session_state
 
@@ -204,6 +207,62 @@ def test_five_failures_lock_the_account_even_for_the_right_password(account, own
         at.run()
     assert at.session_state["actor"].role == "responsable"
     assert user_row(owner_engine, username)["failed_login_count"] == 0
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED_PAGES))
+def test_each_demo_account_logs_in_with_the_form(db_url, role: str) -> None:
+    password, demo_role, full_name = DEMO_ACCOUNTS[DEMO[role]]
+    at = submit_login(new_app().run(), DEMO[role], password)
+    if at.text_input:
+        at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["actor"].role == demo_role == role
+    assert at.session_state["name"] == full_name  # the library's keys, as its login set them
+    assert at.session_state["roles"] == [role]
+    assert registered_pages(at) == EXPECTED_PAGES[role]
+
+
+@pytest.fixture
+def sql_seen() -> Iterator[list[str]]:
+    """Every SQL statement any engine of this process sends while the test runs."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(Engine, "before_cursor_execute", record)
+
+
+def test_logged_out_runs_read_no_user_and_a_login_only_calls_the_auth_functions(
+    account, sql_seen: list[str]
+) -> None:
+    username, _ = account("responsable")
+    sql_seen.clear()  # creating the account is not the app's doing
+    at = new_app().run()
+    at.run()
+    assert sql_seen == []  # the login page itself asks the database nothing
+    submit_login(at, username, "pas-le-bon-1")
+    assert fr("auth.bad_credentials") in [e.value for e in at.error]
+    sent = " ".join(sql_seen)
+    assert "auth_login_salt" in sent and "auth_login_check" in sent
+    assert not re.search(r"\b(from|join|update)\s+users\b", sent, re.IGNORECASE), sql_seen
+    assert "hashed_password" not in sent
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [("{user}\x00", "{password}"), ("{user}", "x" * 80), ("{user}" * 500, "{password}"), ("", "")],
+    ids=["nul-in-name", "long-password", "huge-name", "empty"],
+)
+def test_unusable_login_input_gets_the_plain_refusal(account, username, password) -> None:
+    # (Lone surrogates cannot even cross Streamlit's protocol: tested on the service.)
+    user, right = account("responsable")
+    typed = username.format(user=user), password.format(password=right)
+    at = submit_login(new_app().run(), *typed)
+    assert [e.value for e in at.error] == [fr("auth.bad_credentials")]
+    assert "actor" not in at.session_state
 
 
 # --------------------------------------------------------------------------- session end
@@ -240,7 +299,7 @@ def test_logout_ends_the_session_and_revokes_it_in_the_database(account, owner_e
     assert revoked is not None and revoked > opened
     # Any other session opened before the logout is void as well.
     with Session(owner_engine) as s:
-        assert people.resolve_user(session=s, username=username, authenticated_at=opened) is None
+        assert auth.session_user(session=s, username=username, authenticated_at=opened) is None
 
 
 def test_a_session_revoked_elsewhere_ends_at_the_next_run(account, owner_engine) -> None:
@@ -248,8 +307,9 @@ def test_a_session_revoked_elsewhere_ends_at_the_next_run(account, owner_engine)
     at = submit_login(new_app().run(), username, password)
     if at.text_input:
         at.run()
-    with Session(owner_engine) as s, s.begin():
-        people.revoke_sessions(session=s, username=username)
+    # Logged out from another window: the same user ends their sessions.
+    with session_scope(Actor(user_id=user_row(owner_engine, username)["id"])) as s:
+        assert auth.end_sessions(session=s, username=username)
     at.run()
     assert "actor" not in at.session_state
     assert fr("auth.session_ended") in texts(at)
