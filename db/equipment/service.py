@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -54,6 +51,27 @@ from db.interventions.models import Document, Intervention, Tache
 from db.people.models import Client, Technicien, User
 from db.query import like_pattern, paginate
 from db.session import Actor
+from db.validation import (
+    INT4_MAX,
+    MIN_DATE,
+    add_months,
+    business_today,
+    clamp_int,
+    clean_choice,
+    clean_choices,
+    clean_date,
+    clean_id,
+    clean_int,
+    clean_money,
+    clean_search,
+    clean_sort,
+    clean_text,
+    echo,
+    fmt_date,
+    parse_date,
+    parse_decimal,
+)
+from db.validation import fmt_int as _fmt_int
 
 Sort = tuple[str, bool]
 """(sort key, descending)."""
@@ -67,11 +85,16 @@ DETAIL_LIST_LIMIT = 200
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 50_000
 MAX_REPORTED_ERRORS = 500
+MAX_EXPORT_CHUNK = 10_000
 MAX_TEXT = 20_000  # free-text fields (specifications, manual): generous but bounded
-MAX_COST = Decimal("999999999999.99")  # Numeric(14, 2)
-MAX_WARRANTY_MONTHS = 600
-MIN_DATE = date(1900, 1, 1)
-MAX_DATE = date(2100, 12, 31)
+# Warranties of industrial machines run a few years; 20 years is already far beyond any
+# contract seen, and keeps the warranty end of a machine within a lifetime of the registry.
+MAX_WARRANTY_MONTHS = 240
+# A machine may be registered when it is delivered, a few weeks before it is commissioned
+# (and the server's day may be ahead of Morocco's): installation up to 30 days ahead.
+INSTALLATION_TOLERANCE_DAYS = 30
+# Planned maintenance is scheduled years ahead at most; 20 years bounds typing mistakes.
+MAX_PLANNING_MONTHS = 240
 
 CONFLICT_MESSAGE = "Cet équipement a été modifié entre-temps, rechargez la page."
 NOT_FOUND_MESSAGE = "Équipement introuvable."
@@ -129,153 +152,68 @@ FIELDS: dict[str, FieldRule] = {
 }
 EDITABLE_FIELDS = tuple(f for f in FIELDS if f != "statut")  # status changes via change_statut
 
-# Control characters other than tab / newline break CSV exports and PostgreSQL refuses NUL.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_DATE_FR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+def date_limits(today: date | None = None) -> dict[str, tuple[date, date]]:
+    """Earliest and latest accepted value of each date field (pages bound their widgets)."""
+    today = clean_date(today, field="today", label="Date du jour") or business_today()
+    installed_by = today + timedelta(days=INSTALLATION_TOLERANCE_DAYS)
+    return {
+        "date_installation": (MIN_DATE, installed_by),
+        "prochaine_maintenance": (MIN_DATE, add_months(today, MAX_PLANNING_MONTHS)),
+        "date_fin_garantie": (MIN_DATE, add_months(installed_by, MAX_WARRANTY_MONTHS)),
+    }
 
 
-def _fmt_int(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
-
-
-def _clean_text(value: Any, rule: FieldRule) -> str | None:
-    if value is None:
-        return None
-    s = str(value).strip()
-    if not s:
-        return None
-    if _CONTROL.search(s):
-        raise ValueError(f"{rule.label} : caractères de contrôle non autorisés.")
-    if rule.max_len is not None and len(s) > rule.max_len:
-        raise ValueError(
-            f"{rule.label} : {_fmt_int(rule.max_len)} caractères au maximum"
-            f" ({_fmt_int(len(s))} saisis)."
+def _too_late(name: str, latest: date) -> str:
+    label = FIELDS[name].label
+    if name == "date_installation":
+        return (
+            f"{label} : pas plus de {INSTALLATION_TOLERANCE_DAYS} jours dans l'avenir"
+            f" (au plus tard le {fmt_date(latest)})."
         )
-    return s
+    if name == "prochaine_maintenance":
+        return f"{label} : au plus {MAX_PLANNING_MONTHS // 12} ans à l'avance."
+    return f"{label} : au plus {MAX_WARRANTY_MONTHS} mois après l'installation."
 
 
-def parse_date(value: Any) -> date | None:
-    """A date from a ``date``/``datetime`` or text ``jj/mm/aaaa`` / ``aaaa-mm-jj``."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    s = str(value).strip()
-    if not s:
-        return None
-    m = _DATE_FR.match(s)
-    parts = (int(m.group(3)), int(m.group(2)), int(m.group(1))) if m else None
-    if parts is None:
-        m = _DATE_ISO.match(s[:10]) if len(s) >= 8 else None
-        parts = (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
-    if parts is None:
-        raise ValueError("format attendu jj/mm/aaaa")
-    return date(*parts)
-
-
-def parse_decimal(value: Any) -> Decimal | None:
-    """A decimal from a number or French text (``12 345,50``, ``12345.50``)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    s = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    s = s.removesuffix("MAD").strip()
-    if not s:
-        return None
-    if "," in s and "." in s:  # 12.345,50 → thousands dots
-        s = s.replace(".", "")
-    s = s.replace(",", ".")
-    return Decimal(s)
-
-
-def _clean_value(name: str, value: Any) -> Any:
-    """Checked, normalised value of one field (``ValueError`` with a French message)."""
+def _clean_value(name: str, value: Any, limits: Mapping[str, tuple[date, date]]) -> Any:
+    """Checked, normalised value of one field (``ServiceError`` with a French message)."""
     rule = FIELDS[name]
     if rule.kind == "text":
-        return _clean_text(value, rule)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
+        return clean_text(value, field=name, label=rule.label, max_len=rule.max_len)
     if rule.kind == "date":
-        try:
-            d = parse_date(value)
-        except ValueError:
-            raise ValueError(f"{rule.label} : date invalide (format jj/mm/aaaa).") from None
-        if d is not None and not MIN_DATE <= d <= MAX_DATE:
-            raise ValueError(f"{rule.label} : date hors limites.")
-        return d
+        earliest, latest = limits[name]
+        return clean_date(
+            value,
+            field=name,
+            label=rule.label,
+            earliest=earliest,
+            latest=latest,
+            too_late=_too_late(name, latest),
+        )
     if rule.kind == "money":
-        try:
-            amount = parse_decimal(value)
-        except (InvalidOperation, ValueError):
-            raise ValueError(f"{rule.label} : montant invalide.") from None
-        if amount is None:
-            return None
-        if not amount.is_finite():
-            raise ValueError(f"{rule.label} : montant invalide.")
-        if amount < 0:
-            raise ValueError(f"{rule.label} : le montant ne peut pas être négatif.")
-        if amount > MAX_COST:
-            raise ValueError(f"{rule.label} : montant trop élevé.")
-        return amount.quantize(Decimal("0.01"))
+        return clean_money(value, field=name, label=rule.label)
     if rule.kind == "int":
-        try:
-            number = parse_decimal(value)
-        except (InvalidOperation, ValueError):
-            raise ValueError(f"{rule.label} : nombre entier attendu.") from None
-        if number is None:
-            return None
-        if not number.is_finite() or number != number.to_integral_value():
-            raise ValueError(f"{rule.label} : nombre entier attendu.")
-        if number < 0:
-            raise ValueError(f"{rule.label} : ne peut pas être négatif.")
-        if number > MAX_WARRANTY_MONTHS:
-            raise ValueError(f"{rule.label} : {MAX_WARRANTY_MONTHS} au maximum.")
-        return int(number)
+        return clean_int(
+            value,
+            field=name,
+            label=rule.label,
+            max_value=MAX_WARRANTY_MONTHS,
+            negative_message=f"{rule.label} : ne peut pas être négatif.",
+        )
     if rule.kind in ("statut", "criticite"):
-        raw = value.value if isinstance(value, StatutEquipement | Criticite) else str(value)
         labels = STATUT_LABELS if rule.kind == "statut" else CRITICITE_LABELS
-        found = _match_choice(raw, labels)
-        if found is None:
-            raise ValueError(f"{rule.label} : valeur inconnue « {raw} ».")
-        return found
+        return clean_choice(value, field=name, label=rule.label, choices=labels)
     if rule.kind == "client":
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
         try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise ValueError("Client : choisissez un client dans la liste.") from None
+            return clean_id(value, field=name, label=rule.label)
+        except ServiceError:
+            raise ServiceError(
+                "Client : choisissez un client dans la liste.", field=name, rule="validation"
+            ) from None
     raise AssertionError(rule.kind)  # pragma: no cover
-
-
-def _fold(s: str) -> str:
-    """Lower case without accents, for tolerant matching of labels typed in a CSV."""
-    decomposed = unicodedata.normalize("NFKD", s.strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace(" ", "_")
-
-
-def _match_choice(raw: str, labels: Mapping[str, str]) -> str | None:
-    folded = _fold(raw)
-    for value, label in labels.items():
-        if folded in (value, _fold(label)):
-            return value
-    return None
-
-
-def add_months(d: date, months: int) -> date:
-    """``d`` plus ``months`` calendar months (end of month clamped, like PostgreSQL)."""
-    month_index = d.month - 1 + months
-    year, month = d.year + month_index // 12, month_index % 12 + 1
-    for day in (d.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def validate_equipement(
@@ -284,15 +222,20 @@ def validate_equipement(
     """Cleaned values of ``fields`` from ``data``; ``ValidationError`` lists every bad one.
 
     Texts are trimmed (empty → NULL) and stored as typed: quotes, ``<script>`` and emoji are
-    data, never interpreted (all SQL is parameterised; pages display them escaped).
+    data, never interpreted (all SQL is parameterised; pages display them escaped). NUL bytes,
+    control characters and unencodable text are refused; numbers fit their columns; dates stay
+    within ``date_limits`` (no installation in 2100, no warranty ending 50 years later).
     """
+    if not isinstance(data, Mapping):
+        raise ServiceError("Formulaire invalide : aucune valeur reçue.", rule="validation")
+    limits = date_limits()
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name in fields:
         try:
-            clean[name] = _clean_value(name, data.get(name))
-        except ValueError as exc:
-            errors[name] = str(exc)
+            clean[name] = _clean_value(name, data.get(name), limits)
+        except ServiceError as exc:
+            errors[name] = exc.message
             continue
         if FIELDS[name].required and clean[name] is None:
             errors[name] = f"{FIELDS[name].label} : champ obligatoire."
@@ -318,6 +261,8 @@ def validate_equipement(
             errors["date_fin_garantie"] = (
                 "Fin de garantie : elle ne peut pas précéder la date d'installation."
             )
+        elif end is not None and end > add_months(installed, MAX_WARRANTY_MONTHS):
+            errors["date_fin_garantie"] = _too_late("date_fin_garantie", end)
     if installed and "prochaine_maintenance" not in errors:
         nxt = clean.get("prochaine_maintenance")
         if nxt is not None and nxt < installed:
@@ -409,11 +354,64 @@ DEFAULT_SORT: Sort = ("nom", False)
 SEARCH_COLUMNS = (_E.nom, _E.modele, _E.fabricant, _E.numero_serie, _E.localisation)
 
 
-def _conditions(filters: EquipementFilters | None) -> list[ColumnElement[bool]]:
-    f = filters or EquipementFilters()
+FILTER_LABELS = {
+    "q": "Recherche",
+    "statuts": "Statut",
+    "criticites": "Criticité",
+    "client_id": "Client",
+    "maintenance_avant": "Maintenance prévue au plus tard le",
+    "garantie_avant": "Garantie finissant au plus tard le",
+}
+
+
+def clean_filters(filters: Any) -> EquipementFilters:
+    """The criteria checked (French ``ValidationError`` naming each bad filter) and normalised.
+
+    Filters come from widgets and from the URL (``?statut=...``): unknown statuses, NUL bytes
+    in the search text or an id beyond ``int4`` are refused here, not by the database.
+    """
+    if filters is None:
+        return EquipementFilters()
+    if not isinstance(filters, EquipementFilters):
+        raise ServiceError("Filtres de la liste invalides.", field="filters", rule="validation")
+    f, labels = filters, FILTER_LABELS
+    checks: dict[str, Any] = {
+        "q": lambda: clean_search(f.q, field="q", label=labels["q"]),
+        "statuts": lambda: clean_choices(
+            f.statuts, field="statuts", label=labels["statuts"], choices=STATUT_LABELS
+        ),
+        "criticites": lambda: clean_choices(
+            f.criticites, field="criticites", label=labels["criticites"], choices=CRITICITE_LABELS
+        ),
+        "client_id": lambda: (
+            None
+            if f.client_id is None
+            else clean_id(f.client_id, field="client_id", label=labels["client_id"])
+        ),
+        "maintenance_avant": lambda: clean_date(
+            f.maintenance_avant, field="maintenance_avant", label=labels["maintenance_avant"]
+        ),
+        "garantie_avant": lambda: clean_date(
+            f.garantie_avant, field="garantie_avant", label=labels["garantie_avant"]
+        ),
+    }
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, check in checks.items():
+        try:
+            clean[name] = check()
+        except ServiceError as exc:
+            errors[name] = exc.message
+    if errors:
+        raise ValidationError(errors)
+    return EquipementFilters(**clean)
+
+
+def _conditions(filters: EquipementFilters) -> list[ColumnElement[bool]]:
+    f = filters
     conds: list[ColumnElement[bool]] = []
     # Every word must appear in one of the searched columns (order and case ignored).
-    for term in (f.q or "").split()[:10]:
+    for term in f.q.split()[:10]:
         pattern = like_pattern(term[:100])
         conds.append(
             or_(
@@ -434,16 +432,17 @@ def _conditions(filters: EquipementFilters | None) -> list[ColumnElement[bool]]:
     return conds
 
 
-def _order_by(sort: Sort | None) -> list[Any]:
-    key, descending = sort or DEFAULT_SORT
-    column = SORT_KEYS.get(key, SORT_KEYS[DEFAULT_SORT[0]])
+def _order_by(sort: Any) -> list[Any]:
+    key, descending = clean_sort(sort, keys=SORT_KEYS, default=DEFAULT_SORT)
+    column = SORT_KEYS[key]
     ordered = column.desc() if descending else column.asc()
     # Tie-break on the key so pages never overlap or skip rows.
     return [ordered.nulls_last(), _E.id.desc() if descending else _E.id.asc()]
 
 
-def _filtered(filters: EquipementFilters | None) -> Select[Any]:
-    return select(*LIST_COLUMNS).join(_C, _C.id == _E.client_id).where(*_conditions(filters))
+def _filtered(filters: Any) -> Select[Any]:
+    conds = _conditions(clean_filters(filters))
+    return select(*LIST_COLUMNS).join(_C, _C.id == _E.client_id).where(*conds)
 
 
 def list_equipements(
@@ -467,9 +466,20 @@ def iter_equipements_for_export(
     sort: Sort | None = None,
     chunk_size: int = 1000,
 ) -> Iterator[dict[str, Any]]:
-    """Every row of the filtered list, streamed with a server-side cursor in chunks."""
+    """Every row of the filtered list, streamed with a server-side cursor in chunks.
+
+    The criteria are checked when this is called, before the first row is asked for, so a
+    refusal reaches the caller before any file is started.
+    """
     stmt = _filtered(filters).order_by(*_order_by(sort))
-    result = session.execute(stmt.execution_options(yield_per=chunk_size)).mappings()
+    chunk = clamp_int(
+        chunk_size, field="chunk_size", label="Taille des paquets", low=1, high=MAX_EXPORT_CHUNK
+    )
+    return _stream(session, stmt, chunk)
+
+
+def _stream(session: Session, stmt: Select[Any], chunk: int) -> Iterator[dict[str, Any]]:
+    result = session.execute(stmt.execution_options(yield_per=chunk)).mappings()
     for row in result:
         yield dict(row)
 
@@ -509,11 +519,15 @@ class EquipementDetail:
 
 
 def _parse_id(value: Any) -> int | None:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
+    """An id from a URL or a widget, or None when it cannot be one (never an error: a bad
+    ``?id=`` reads as "introuvable", like a machine the user may not see)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
         return None
-    return number if 0 < number < 2**31 else None
+    try:
+        number = int(value.strip()) if isinstance(value, str) else value
+    except ValueError:
+        return None
+    return number if 0 < number <= INT4_MAX else None
 
 
 def get_equipement_detail(*, session: Session, equipement_id: Any) -> EquipementDetail | None:
@@ -625,8 +639,9 @@ def list_equipement_interventions(
     page_size: int = 25,
 ) -> tuple[list[dict[str, Any]], int]:
     """Interventions of machine ``filters`` (its id) visible to the user, paged."""
-    key, descending = sort or ("date_creation", True)
-    column = INTERVENTION_SORT_KEYS.get(key, Intervention.date_creation)
+    equipement_id = clean_id(filters, field="equipement_id", label="Équipement")
+    key, descending = clean_sort(sort, keys=INTERVENTION_SORT_KEYS, default=("date_creation", True))
+    column = INTERVENTION_SORT_KEYS[key]
     stmt = (
         select(
             Intervention.id,
@@ -640,7 +655,7 @@ def list_equipement_interventions(
         )
         .outerjoin(Technicien, Technicien.id == Intervention.technicien_id)
         .outerjoin(User, User.id == Technicien.user_id)
-        .where(Intervention.equipement_id == filters)
+        .where(Intervention.equipement_id == equipement_id)
     )
     order = (column.desc() if descending else column.asc()).nulls_last()
     return paginate(
@@ -668,8 +683,9 @@ def list_historique_maintenance(
     The view is ``security_invoker``: the reader's row-level security applies to it.
     """
     v = _V_HISTORIQUE.c
-    key, descending = sort or ("date_maintenance", True)
-    column_ = v[key] if key in HISTORY_SORT_KEYS else v.date_maintenance
+    equipement_id = clean_id(filters, field="equipement_id", label="Équipement")
+    key, descending = clean_sort(sort, keys=HISTORY_SORT_KEYS, default=("date_maintenance", True))
+    column_ = v[key]
     stmt = select(
         v.intervention_id.label("id"),
         v.date_maintenance,
@@ -680,7 +696,7 @@ def list_historique_maintenance(
         v.duree_reelle,
         v.cout_reel,
         v.technicien,
-    ).where(v.equipement_id == int(filters))
+    ).where(v.equipement_id == equipement_id)
     order = (column_.desc() if descending else column_.asc()).nulls_last()
     tie = v.intervention_id.desc() if descending else v.intervention_id.asc()
     return paginate(session, stmt, order_by=[order, tie], page=page, page_size=page_size)
@@ -770,13 +786,14 @@ def update_equipement(
     user loaded. Otherwise ``ConflictError`` and nothing is overwritten.
     """
     require_writer(actor)
+    equipement_id = clean_id(equipement_id, field="equipement_id", label="Équipement")
     clean = validate_equipement(data, fields=EDITABLE_FIELDS)
     current = session.execute(
         select(_E.client_id, _E.updated_at).where(_E.id == equipement_id)
     ).first()
     if current is None:
         raise ServiceError(NOT_FOUND_MESSAGE, rule="not_found")
-    if current.updated_at != expected_updated_at:
+    if not isinstance(expected_updated_at, datetime) or current.updated_at != expected_updated_at:
         raise ConflictError(CONFLICT_MESSAGE, rule="conflict")
     if clean["client_id"] != current.client_id:
         _check_client(session, clean["client_id"])
@@ -828,10 +845,13 @@ def change_statut(
     Returns the new ``updated_at``.
     """
     require_writer(actor)
-    try:
-        target = StatutEquipement(statut)
-    except ValueError:
-        raise ServiceError(f"Statut inconnu : {statut}.", field="statut") from None
+    equipement_id = clean_id(equipement_id, field="equipement_id", label="Équipement")
+    wanted = clean_choice(statut, field="statut", label="Statut", choices=STATUT_LABELS)
+    if wanted is None:
+        raise ServiceError("Statut : champ obligatoire.", field="statut", rule="validation")
+    target = StatutEquipement(wanted)
+    if expected_updated_at is not None and not isinstance(expected_updated_at, datetime):
+        raise ConflictError(CONFLICT_MESSAGE, rule="conflict")
     row = session.execute(
         select(_E.statut, _E.updated_at).where(_E.id == equipement_id).with_for_update()
     ).first()
@@ -931,7 +951,13 @@ def import_template_csv() -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _decode(file_bytes: bytes) -> str:
+def _decode(file_bytes: Any) -> str:
+    if isinstance(file_bytes, bytearray | memoryview):
+        file_bytes = bytes(file_bytes)
+    if file_bytes is not None and not isinstance(file_bytes, bytes):
+        raise ServiceError(
+            "Fichier illisible : envoyez un fichier CSV.", field="fichier", rule="import_format"
+        )
     if not file_bytes or not file_bytes.strip():
         raise ServiceError("Le fichier est vide.", field="fichier", rule="import_empty")
     if len(file_bytes) > MAX_IMPORT_BYTES:
@@ -978,8 +1004,8 @@ def _read_rows(content: str) -> tuple[list[str], list[list[str]]]:
 def _check_header(header: list[str]) -> list[str]:
     names = [h.strip().lower() for h in header]
     missing = [c for c in IMPORT_REQUIRED if c not in names]
-    unknown = [h for h in names if h and h not in IMPORT_COLUMNS]
-    duplicated = sorted({h for h in names if h and names.count(h) > 1})
+    unknown = [echo(h, 40) for h in names if h and h not in IMPORT_COLUMNS]
+    duplicated = sorted({echo(h, 40) for h in names if h and names.count(h) > 1})
     problems = []
     if missing:
         problems.append("colonnes obligatoires manquantes : " + ", ".join(missing))
@@ -998,7 +1024,7 @@ def _check_header(header: list[str]) -> list[str]:
     return names
 
 
-def import_equipements_csv(*, session: Session, actor: Actor, file_bytes: bytes) -> ImportReport:
+def import_equipements_csv(*, session: Session, actor: Actor, file_bytes: Any) -> ImportReport:
     """Import machines from a CSV file, all or nothing.
 
     The whole file is checked first (file encoding and header → ``ServiceError``; each line →
@@ -1049,10 +1075,12 @@ def import_equipements_csv(*, session: Session, actor: Actor, file_bytes: bytes)
             add_error(line, "client", "Client : champ obligatoire.")
             continue
         if not matches:
-            add_error(line, "client", f"Client inconnu : « {client_name[:200]} ».")
+            add_error(line, "client", f"Client inconnu : « {echo(client_name, 200)} ».")
             continue
         if len(matches) > 1:
-            add_error(line, "client", f"Plusieurs clients s'appellent « {client_name[:200]} ».")
+            add_error(
+                line, "client", f"Plusieurs clients s'appellent « {echo(client_name, 200)} »."
+            )
             continue
         data["client_id"] = matches[0]
         try:
@@ -1108,6 +1136,7 @@ __all__ = [
     "ValidationError",
     "add_months",
     "change_statut",
+    "clean_filters",
     "client_choices",
     "count_equipements",
     "create_equipement",
@@ -1120,6 +1149,8 @@ __all__ = [
     "list_equipements",
     "list_historique_maintenance",
     "paginate",
+    "parse_date",
+    "parse_decimal",
     "require_writer",
     "update_equipement",
     "validate_equipement",

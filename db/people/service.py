@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.errors import ServiceError, describe
 from db.people.models import User, UserRole
+from db.validation import clean_bool, clean_text, is_encodable
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt's limit; bcrypt 5 raises beyond it
@@ -34,8 +35,16 @@ def check_password_policy(password: str) -> None:
     """Refuse a password bcrypt or the login form could not handle, with a French message.
 
     The login library strips the typed password, so leading/trailing spaces could never match;
-    bcrypt cannot hash more than 72 bytes.
+    bcrypt cannot hash more than 72 bytes; nobody can type control characters in the form.
     """
+    if not isinstance(password, str):
+        raise ServiceError("Le mot de passe est obligatoire.", field="password")
+    if not is_encodable(password) or any(ord(c) < 32 or ord(c) == 127 for c in password):
+        raise ServiceError(
+            "Le mot de passe contient des caractères non autorisés (caractères de contrôle"
+            " ou texte mal encodé).",
+            field="password",
+        )
     if password != password.strip():
         raise ServiceError(
             "Le mot de passe ne doit pas commencer ni finir par une espace.", field="password"
@@ -92,9 +101,11 @@ def create_user(
     The username is stored lower-case (the login form lower-cases what is typed). Bad input is
     refused with a French ``ServiceError`` naming the field; nothing is written then.
     """
-    username = (username or "").strip().lower()
-    full_name = (full_name or "").strip()
-    email = (email or "").strip()
+    # Type, NUL bytes, control characters and lone surrogates refused with a field message.
+    username = (clean_text(username, field="username", label="Nom d'utilisateur") or "").lower()
+    full_name = clean_text(full_name, field="full_name", label="Nom complet") or ""
+    email = clean_text(email, field="email", label="Adresse e-mail") or ""
+    is_active = clean_bool(is_active, field="is_active", label="Compte actif")
     if not _USERNAME_RE.match(username):
         raise ServiceError(
             "Nom d'utilisateur invalide : 3 à 100 caractères, lettres minuscules sans accent, "
@@ -108,7 +119,7 @@ def create_user(
     if not _EMAIL_RE.match(email) or len(email) > 255:
         raise ServiceError("Adresse e-mail invalide.", field="email")
     try:
-        role_value = UserRole(role)
+        role_value = UserRole(role if isinstance(role, str) else "")
     except ValueError:
         raise ServiceError(
             "Rôle inconnu : admin, responsable, technicien ou client.", field="role"
@@ -138,7 +149,8 @@ def create_user(
 
 def set_password(*, session: Session, username: str, password: str) -> None:
     """Replace a user's password (policy checked) and void their open sessions."""
-    user = _user_by_username(session, username, for_update=True)
+    username = clean_text(username, field="username", label="Nom d'utilisateur") or ""
+    user = _user_by_username(session, username, for_update=True) if username else None
     if user is None:
         raise ServiceError("Utilisateur inconnu.", field="username")
     user.hashed_password = hash_password(password)
@@ -150,7 +162,9 @@ def set_password(*, session: Session, username: str, password: str) -> None:
 
 def set_active(*, session: Session, username: str, active: bool) -> None:
     """Activate or deactivate an account; deactivation also voids its open sessions."""
-    user = _user_by_username(session, username, for_update=True)
+    username = clean_text(username, field="username", label="Nom d'utilisateur") or ""
+    active = clean_bool(active, field="active", label="Compte actif")
+    user = _user_by_username(session, username, for_update=True) if username else None
     if user is None:
         raise ServiceError("Utilisateur inconnu.", field="username")
     user.is_active = active

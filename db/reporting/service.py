@@ -5,7 +5,9 @@ explicitly as well, so a figure means the same whatever the policies. Nothing lo
 table: counts are computed by PostgreSQL, lists are capped (``LIST_LIMIT``).
 
 "Today" is the business day in Morocco (``BUSINESS_TZ``); callers may pass ``today`` / ``now``
-to pin the clock (tests).
+to pin the clock (tests). Every argument is checked first (``db.validation``): an id beyond
+``int4``, a negative or infinite ``limit``, a date in year 9999 are refused with a French
+``ServiceError`` naming the argument, never sent to PostgreSQL.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from db.billing.models import Contrat, Facture, StatutContrat, StatutFacture
 from db.equipment.models import Equipement, StatutEquipement
+from db.errors import ServiceError, describe
 from db.interventions.models import (
     Intervention,
     InterventionTechnicien,
@@ -38,9 +42,11 @@ from db.interventions.models import (
 from db.people.models import Client, Technicien, User
 from db.planning.models import Planning
 from db.stock.models import PieceDetachee
+from db.validation import clamp_int, clean_bool, clean_date, clean_datetime, clean_id
 
 BUSINESS_TZ = ZoneInfo("Africa/Casablanca")
 LIST_LIMIT = 20
+MAX_LIST_LIMIT = 500
 CONTRACT_HORIZON_DAYS = 30
 
 S = StatutIntervention
@@ -66,8 +72,39 @@ def _day_start(day: date) -> datetime:
 
 def week_bounds(day: date) -> tuple[date, date]:
     """Monday and the following Monday of the week of ``day``."""
+    day = _day(day, "day", "Jour", required=True)
     monday = day - timedelta(days=day.weekday())
     return monday, monday + timedelta(days=7)
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def _day(value: Any, field: str, label: str, *, required: bool = False) -> date:
+    """A date argument (1900–2200), or today when it is optional and absent."""
+    d = clean_date(value, field=field, label=label)
+    if d is None:
+        if required:
+            raise ServiceError(f"{label} : date obligatoire.", field=field, rule="validation")
+        return business_today()
+    return d
+
+
+def _instant(value: Any) -> datetime:
+    return clean_datetime(value, field="now", label="Date et heure") or business_now()
+
+
+def _limit(value: Any) -> int:
+    # Lists of the home page: a few dozen rows; clamped, never an SQL error on LIMIT.
+    return clamp_int(value, field="limit", label="Nombre de lignes", low=1, high=MAX_LIST_LIMIT)
+
+
+def _technicien(value: Any) -> int:
+    return clean_id(value, field="technicien_id", label="Technicien")
+
+
+def _client(value: Any) -> int:
+    return clean_id(value, field="client_id", label="Client")
 
 
 # --------------------------------------------------------------------------- conditions
@@ -169,8 +206,8 @@ def manager_figures(
     *, session: Session, today: date | None = None, now: datetime | None = None
 ) -> ManagerFigures:
     """Counts for managers, each a single SQL ``COUNT`` on an indexed condition."""
-    today = today or business_today()
-    now = now or business_now()
+    today = _day(today, "today", "Date du jour")
+    now = _instant(now)
     count = func.count()
     return ManagerFigures(
         open_interventions=_count(session, select(count).select_from(Intervention).where(_open())),
@@ -218,8 +255,9 @@ def technician_figures(
     now: datetime | None = None,
 ) -> TechnicianFigures:
     """Counts for one technician (principal or assistant)."""
-    today = today or business_today()
-    now = now or business_now()
+    technicien_id = _technicien(technicien_id)
+    today = _day(today, "today", "Date du jour")
+    now = _instant(now)
     monday, next_monday = week_bounds(today)
     mine = select(func.count()).select_from(Intervention).where(_assigned_to(technicien_id))
     return TechnicianFigures(
@@ -232,6 +270,7 @@ def technician_figures(
 
 def client_figures(*, session: Session, client_id: int) -> ClientFigures:
     """One client's machines per status (all statuses listed) and open requests."""
+    client_id = _client(client_id)
     rows = session.execute(
         select(Equipement.statut, func.count())
         .where(Equipement.client_id == client_id)
@@ -279,6 +318,7 @@ def _intervention_select() -> Select[Any]:
 
 def open_interventions(*, session: Session, limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
     """Open interventions, most urgent first (earliest deadline, then oldest)."""
+    limit = _limit(limit)
     stmt = (
         _intervention_select()
         .where(_open())
@@ -295,9 +335,10 @@ def late_interventions(
     *, session: Session, now: datetime | None = None, limit: int = LIST_LIMIT
 ) -> list[dict[str, Any]]:
     """Open interventions past their deadline, the longest overdue first."""
+    limit = _limit(limit)
     stmt = (
         _intervention_select()
-        .where(_late(now or business_now()))
+        .where(_late(_instant(now)))
         .order_by(Intervention.date_limite.asc(), Intervention.id)
     )
     return _intervention_rows(stmt, session, limit)
@@ -312,6 +353,10 @@ def technician_agenda(
     limit: int = LIST_LIMIT,
 ) -> list[dict[str, Any]]:
     """A technician's interventions planned from ``start`` (included) to ``end`` (excluded)."""
+    technicien_id = _technicien(technicien_id)
+    start = _day(start, "start", "Début", required=True)
+    end = _day(end, "end", "Fin", required=True)
+    limit = _limit(limit)
     stmt = (
         _intervention_select()
         .where(
@@ -329,6 +374,8 @@ def client_open_requests(
     *, session: Session, client_id: int, limit: int = LIST_LIMIT
 ) -> list[dict[str, Any]]:
     """A client's open interventions, newest first."""
+    client_id = _client(client_id)
+    limit = _limit(limit)
     stmt = (
         _intervention_select()
         .where(Intervention.client_id == client_id, _open())
@@ -339,6 +386,7 @@ def client_open_requests(
 
 def parts_below_minimum(*, session: Session, limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
     """Active parts whose stock is under their minimum, the largest shortfall first."""
+    limit = _limit(limit)
     shortfall = PieceDetachee.stock_minimum - PieceDetachee.stock_actuel
     stmt = (
         select(
@@ -361,6 +409,8 @@ def contracts_ending(
     *, session: Session, today: date | None = None, limit: int = LIST_LIMIT
 ) -> list[dict[str, Any]]:
     """Active contracts ending within ``CONTRACT_HORIZON_DAYS`` days, soonest first."""
+    today = _day(today, "today", "Date du jour")
+    limit = _limit(limit)
     stmt = (
         select(
             Contrat.id,
@@ -372,7 +422,7 @@ def contracts_ending(
             Contrat.devise,
         )
         .join(Client, Client.id == Contrat.client_id)
-        .where(_contract_ending(today or business_today()))
+        .where(_contract_ending(today))
         .order_by(Contrat.date_fin.asc(), Contrat.numero_contrat)
         .limit(limit)
     )
@@ -383,6 +433,8 @@ def late_invoices(
     *, session: Session, today: date | None = None, limit: int = LIST_LIMIT
 ) -> list[dict[str, Any]]:
     """Overdue invoices, the oldest due date first."""
+    today = _day(today, "today", "Date du jour")
+    limit = _limit(limit)
     stmt = (
         select(
             Facture.id,
@@ -393,7 +445,7 @@ def late_invoices(
             Facture.montant_ttc,
         )
         .join(Client, Client.id == Facture.client_id)
-        .where(_invoice_late(today or business_today()))
+        .where(_invoice_late(today))
         .order_by(Facture.date_echeance.asc(), Facture.numero_facture)
         .limit(limit)
     )
@@ -409,7 +461,10 @@ def technician_open_interventions(
     limit: int = LIST_LIMIT,
 ) -> list[dict[str, Any]]:
     """A technician's open interventions (or only the late ones), earliest deadline first."""
-    condition = _late(now or business_now()) if late_only else _open()
+    technicien_id = _technicien(technicien_id)
+    late_only = clean_bool(late_only, field="late_only", label="En retard seulement")
+    limit = _limit(limit)
+    condition = _late(_instant(now)) if late_only else _open()
     stmt = (
         _intervention_select()
         .where(_assigned_to(technicien_id), condition)
@@ -479,11 +534,18 @@ def database_status(*, session: Session) -> DatabaseStatus:
         else None
     )
     # Exact totals as the owner (admin only): through the app role, row-level security would
-    # hide rows, e.g. other users' notifications.
-    rows = [
-        (str(r.table_name), int(r.row_count))
-        for r in session.execute(text("SELECT table_name, row_count FROM admin_table_counts()"))
-    ]
+    # hide rows, e.g. other users' notifications. Anyone else is refused by the function; the
+    # savepoint keeps the caller's transaction usable and the refusal is said in French.
+    try:
+        with session.begin_nested():
+            rows = [
+                (str(r.table_name), int(r.row_count))
+                for r in session.execute(
+                    text("SELECT table_name, row_count FROM admin_table_counts()")
+                )
+            ]
+    except DBAPIError as exc:
+        raise describe(exc) from exc
     return DatabaseStatus(
         embedded=config.uses_embedded(),
         version=str(info.version),
