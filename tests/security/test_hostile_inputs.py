@@ -1,0 +1,807 @@
+"""Hostile inputs to every public service entry point: 0 raw exceptions, 0 partial writes.
+
+Hypothesis draws what a careless or malicious user can send through a form, a URL or a file:
+text with NUL bytes, lone surrogates, SQL metacharacters, right-to-left marks, emoji and huge
+lengths; numbers such as ``inf``, ``nan``, ``1e20``, ``2**31``, ``2**63``, ``-1``; dates from
+year 1 to 9999 (``31/12/2100`` included); unknown enum strings; wrong types. Each public
+function of the services is called with them, as each role, through the app role (``act_as``),
+and must either succeed or refuse with a ``ServiceError`` / ``ValidationError`` whose messages
+are French and displayable. After a refused write the tables it writes are unchanged.
+
+The public functions are enumerated with ``inspect``: a new service function without a case
+here (or an entry in ``NOT_ENTRY_POINTS`` saying why it needs none) fails
+``test_every_public_service_function_has_a_hostile_case``. The figures (tried / clean French
+refusal / raw exception) are printed at the end of the module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import itertools
+import json
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from db.equipment import service as equipment
+from db.equipment.models import Equipement
+from db.errors import ServiceError
+from db.people import service as people
+from db.session import Actor
+from tests.conftest import ENGLISH_MARKERS, act_as
+from tests.factories import make_contrat, make_intervention, world
+
+SERVICE_MODULES: tuple[str, ...] = (
+    "db.equipment.service",
+    "db.reporting.service",
+    "db.query",
+    "db.people.service",
+)
+# Public functions that are not entry points for user input, and why.
+NOT_ENTRY_POINTS: dict[str, str] = {
+    # Sign-in lives in db.people.auth (the login rewrite, with its own tests); this pure
+    # helper stays in the people service for it.
+    "db.people.service.verify_password": "login helper of db.people.auth",
+}
+ROLES = ("admin", "responsable", "technicien", "client")
+MAX_EXAMPLES = 40
+HOSTILE_SETTINGS = settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,  # the same examples on every run: CI stays stable
+    database=None,
+    # No shrinking: a failure is reported with the example as drawn, in seconds, not minutes.
+    phases=(Phase.explicit, Phase.generate),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+SUMMARY_FILE = Path(__file__).resolve().parents[2] / "artifacts" / "hostile_inputs.json"
+
+# ------------------------------------------------------------------------------------------
+# Strategies
+# ------------------------------------------------------------------------------------------
+
+HOSTILE_STRINGS: tuple[str, ...] = (
+    "",
+    "   ",
+    "\x00",
+    "Pompe\x00",
+    "\x00' OR '1'='1",
+    "\ud800",
+    "Pompe \udfff",
+    "\ud83d",  # half of an emoji pair
+    "x" * 10_001,
+    "é" * 300,
+    "' OR 1=1; --",
+    "'; DROP TABLE equipements; --",
+    "%_\\%",
+    "$$; SELECT pg_sleep(10); $$",
+    "\u202eenilpac\u202c",  # right-to-left override
+    "مضخة المياه",
+    "🔧🏭💥",
+    "\r\n\t",
+    "\x1b[31mrouge",
+    "\ufeffBOM",
+    "\uffff\ufffe",
+    "<script>alert(1)</script>",
+    "**gras** [lien](javascript:alert(1))",
+    "NaN",
+    "inf",
+    "1e20",
+    "null",
+)
+_ODD_CHARS = st.characters(categories=["Cs", "Cc", "Cf", "Lo", "So", "Zs", "Mn", "Lu", "Nd", "Po"])
+hostile_text = st.one_of(
+    st.sampled_from(HOSTILE_STRINGS),
+    st.text(alphabet=_ODD_CHARS, max_size=40),
+    st.text(max_size=20).map(lambda s: s + "\x00" + s),
+    st.integers(min_value=150, max_value=25_000).map(lambda n: "a" * n),
+)
+
+HOSTILE_NUMBERS: tuple[Any, ...] = (
+    0,
+    -1,
+    1,
+    2**31 - 1,
+    2**31,
+    -(2**31) - 1,
+    2**63,
+    -(2**63) - 1,
+    10**20,
+    1e20,
+    -1e20,
+    math.inf,
+    -math.inf,
+    math.nan,
+    0.5,
+    -0.0,
+    True,
+    False,
+    Decimal("NaN"),
+    Decimal("sNaN"),
+    Decimal("Infinity"),
+    Decimal("-Infinity"),
+    Decimal("1e20"),
+    Decimal("1E+999999"),
+    Decimal("1E-999999"),
+    "1e20",
+    "inf",
+    "-1",
+    "2147483648",
+    "9" * 400,
+    "12 345,50",
+    "abc",
+    "",
+    "\x00",
+    "\ud800",
+    None,
+)
+hostile_number = st.one_of(
+    st.sampled_from(HOSTILE_NUMBERS),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True),
+)
+
+HOSTILE_DATES: tuple[Any, ...] = (
+    date(1, 1, 1),
+    date(1899, 12, 31),
+    date(1900, 1, 1),
+    date(2100, 12, 31),
+    date(9999, 12, 31),
+    datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+    datetime(1, 1, 1),
+    "31/12/2100",
+    "2100-12-31",
+    "9999-12-31",
+    "31/12/9999",
+    "00/00/0000",
+    "29/02/2023",
+    "32/13/2024",
+    "01/01/1800",
+    "hier",
+    "",
+    "\x00",
+    "\ud800",
+    0,
+    1e20,
+    math.nan,
+    None,
+)
+hostile_date = st.one_of(
+    st.sampled_from(HOSTILE_DATES),
+    st.dates(),
+    st.datetimes(timezones=st.just(UTC)),
+)
+
+HOSTILE_ENUMS: tuple[Any, ...] = (
+    "",
+    "xyz",
+    "PANNE",
+    " panne ",
+    "retiré",
+    "Retiré",
+    "panne\x00",
+    "\ud800",
+    "'; DROP TYPE statut_equipement; --",
+    "operationnel,panne",
+    None,
+    0,
+    1e20,
+)
+JUNK: tuple[Any, ...] = ([], {}, (), b"\x00\xff", object(), {"a": 1}, [1, 2])
+hostile_any = st.one_of(
+    hostile_text, hostile_number, hostile_date, st.sampled_from(HOSTILE_ENUMS + JUNK)
+)
+
+
+def maybe(good: st.SearchStrategy[Any], bad: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """A good value about a third of the time, else a hostile one."""
+    return st.one_of(good, bad, bad)
+
+
+# ------------------------------------------------------------------------------------------
+# The world the examples act in (one rolled-back transaction for the whole module)
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Ctx:
+    """Ids and actors of the module's world, and a serial-number counter."""
+
+    conn: Connection
+    actors: dict[str, Actor]
+    ids: dict[str, Any]
+    serials: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def stamp(self, equipement_id: Any) -> datetime | None:
+        """The machine's current version (``updated_at``), None for what is not a machine id."""
+        if type(equipement_id) is not int or not 0 < equipement_id < 2**31:
+            return None
+        return self.conn.execute(
+            text("SELECT updated_at FROM equipements WHERE id = :i"), {"i": equipement_id}
+        ).scalar()
+
+
+@dataclass
+class Tally:
+    """Outcome counts of one service module."""
+
+    tried: int = 0
+    succeeded: int = 0
+    refused: int = 0
+    raw: int = 0
+
+
+TALLY: dict[str, Tally] = {}
+RAW_SAMPLES: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def ctx(owner_engine: Engine) -> Iterator[Ctx]:
+    """The usual cast (two companies, technicians, staff) in a transaction rolled back at the
+    end; bcrypt runs at its lowest cost so successful password examples stay fast."""
+    with pytest.MonkeyPatch.context() as mp, owner_engine.connect() as conn:
+        mp.setattr(people, "BCRYPT_ROUNDS", 4)
+        trans = conn.begin()
+        try:
+            cast = world(conn)
+            make_contrat(conn, cast["client1"])
+            make_intervention(conn, cast["equip1"], statut="cloturee", technicien_id=cast["tech1"])
+            usernames = conn.execute(
+                text("SELECT username FROM users WHERE id = :u"),
+                {"u": cast["actor_client1"].user_id},
+            ).scalar_one()
+            actors = {
+                "admin": cast["actor_admin"],
+                "responsable": cast["actor_resp"],
+                "technicien": cast["actor_tech1"],
+                "client": cast["actor_client1"],
+            }
+            yield Ctx(conn=conn, actors=actors, ids={**cast, "username": usernames})
+        finally:
+            trans.rollback()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def summary(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Print (and save) tried / clean French refusal / raw exception per service module."""
+    yield
+    if not TALLY:
+        return
+    total = Tally(
+        tried=sum(t.tried for t in TALLY.values()),
+        succeeded=sum(t.succeeded for t in TALLY.values()),
+        refused=sum(t.refused for t in TALLY.values()),
+        raw=sum(t.raw for t in TALLY.values()),
+    )
+    lines = [
+        "hostile inputs: module, tried, succeeded, clean French refusal, raw exception",
+        *(
+            f"  {name:<24} {t.tried:>6} {t.succeeded:>6} {t.refused:>6} {t.raw:>6}"
+            for name, t in sorted(TALLY.items())
+        ),
+        f"  {'total':<24} {total.tried:>6} {total.succeeded:>6} {total.refused:>6} {total.raw:>6}",
+    ]
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None:
+        with capture.global_and_fixture_disabled():  # shown even without ``-s``
+            reporter.write_line("")
+            for line in lines:
+                reporter.write_line(line)
+    SUMMARY_FILE.parent.mkdir(exist_ok=True)
+    SUMMARY_FILE.write_text(
+        json.dumps(
+            {
+                "modules": {k: vars(v) for k, v in sorted(TALLY.items())},
+                "total": vars(total),
+                "raw_samples": RAW_SAMPLES[:50],
+            },
+            indent=2,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Cases: one per public function, each drawing its keyword arguments
+# ------------------------------------------------------------------------------------------
+
+Draw = Callable[[Any, Ctx], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to call one service function with hostile input.
+
+    ``draw(data, ctx)`` returns the keyword arguments; ``roles`` the roles to act as;
+    ``writes`` the tables a refused call must leave unchanged.
+    """
+
+    draw: Draw
+    roles: tuple[str, ...] = ROLES
+    writes: tuple[str, ...] = ()
+
+
+def _filters(data: Any, ctx: Ctx) -> Any:
+    ids = st.sampled_from([ctx.ids["client1"], ctx.ids["client2"]])
+    statuts = st.lists(maybe(st.sampled_from(equipment.STATUTS), st.sampled_from(HOSTILE_ENUMS)))
+    crits = st.lists(maybe(st.sampled_from(equipment.CRITICITES), st.sampled_from(HOSTILE_ENUMS)))
+    built = st.builds(
+        equipment.EquipementFilters,
+        q=maybe(st.sampled_from(["", "Pompe", "Atlas 2024", "compresseur"]), hostile_text),
+        statuts=st.one_of(statuts.map(tuple), statuts, st.sampled_from(HOSTILE_ENUMS)),
+        criticites=st.one_of(crits.map(tuple), st.sampled_from(HOSTILE_ENUMS)),
+        client_id=st.one_of(st.none(), ids, hostile_number),
+        maintenance_avant=st.one_of(st.none(), hostile_date),
+        garantie_avant=st.one_of(st.none(), hostile_date),
+    )
+    return data.draw(st.one_of(st.none(), built, built, st.sampled_from(HOSTILE_ENUMS + JUNK)))
+
+
+def _sort(data: Any, keys: Any) -> Any:
+    good = st.tuples(st.sampled_from(list(keys)), st.booleans())
+    bad = st.one_of(
+        st.tuples(hostile_text, st.booleans()),
+        st.tuples(st.sampled_from(list(keys)), hostile_number),
+        st.sampled_from(HOSTILE_ENUMS + JUNK),
+        st.lists(hostile_any, max_size=3),
+    )
+    return data.draw(st.one_of(st.none(), maybe(good, bad)))
+
+
+def _paging(data: Any) -> dict[str, Any]:
+    return {
+        "page": data.draw(maybe(st.integers(1, 5), hostile_number)),
+        "page_size": data.draw(maybe(st.sampled_from([25, 50, 100]), hostile_number)),
+    }
+
+
+def _equip_id(data: Any, ctx: Ctx) -> Any:
+    return data.draw(maybe(st.sampled_from([ctx.ids["equip1"], ctx.ids["equip2"]]), hostile_number))
+
+
+def _form(data: Any, ctx: Ctx) -> Any:
+    """A create/edit form: valid values, some of them replaced by hostile ones."""
+    n = next(ctx.serials)
+    valid: dict[str, Any] = {
+        "client_id": ctx.ids["client1"],
+        "nom": f"Pompe hostile {n}",
+        "numero_serie": f"SN-HOSTILE-{n}",
+        "modele": "CR 45",
+        "date_installation": date(2024, 3, 1),
+        "criticite": "haute",
+        "cout_acquisition": "48 500,50",
+        "duree_garantie_mois": 24,
+    }
+    keys = st.sampled_from([*equipment.FIELDS, "inconnu", "id", "updated_at"])
+    patch = data.draw(st.dictionaries(keys, hostile_any, max_size=4))
+    if data.draw(st.integers(0, 9)) == 0:
+        return data.draw(st.sampled_from(HOSTILE_ENUMS + JUNK))  # not a mapping at all
+    return {**valid, **patch}
+
+
+def _csv(data: Any, ctx: Ctx) -> Any:
+    """An import file: a header, good lines and hostile cells, or hostile bytes."""
+    n = next(ctx.serials)
+    cols = list(equipment.IMPORT_COLUMNS)
+    good_row = {"client": "", "nom": f"Tour {n}", "numero_serie": f"SN-HOSTILE-CSV-{n}"}
+    client_name = ctx.conn.execute(
+        text("SELECT nom_entreprise FROM clients WHERE id = :c"), {"c": ctx.ids["client1"]}
+    ).scalar_one()
+    good_row["client"] = client_name
+    cell = st.one_of(
+        hostile_text,
+        hostile_number.map(str),
+        hostile_date.map(lambda d: d.strftime("%d/%m/%Y") if isinstance(d, date) else str(d)),
+        st.sampled_from([str(x) for x in HOSTILE_ENUMS]),
+    )
+    bad_row = data.draw(st.dictionaries(st.sampled_from(cols), cell, max_size=5))
+    delimiter = data.draw(st.sampled_from([";", ","]))
+    lines = [delimiter.join(cols)]
+    for row in ({**good_row}, {**good_row, **bad_row, "numero_serie": f"SN-HOSTILE-CSV-{n}b"}):
+        lines.append(
+            delimiter.join('"' + str(row.get(c, "")).replace('"', '""') + '"' for c in cols)
+        )
+    content = "\r\n".join(lines).encode("utf-8", errors="surrogatepass")
+    return data.draw(
+        st.one_of(
+            st.just(content),
+            st.just(content),
+            st.binary(max_size=200),
+            st.just(b"client;nom;numero_serie\r\n\x00;\xff\xfe;x"),
+            st.just(
+                ("client;nom;numero_serie\r\n" + client_name + ";a;\ud800").encode(
+                    "utf-8", errors="surrogatepass"
+                )
+            ),
+            st.sampled_from(HOSTILE_STRINGS + JUNK[:3] + (None, 42)),
+        )
+    )
+
+
+def _stamp(data: Any, ctx: Ctx, equipement_id: Any) -> Any:
+    real = ctx.stamp(equipement_id)
+    return data.draw(
+        maybe(
+            st.just(real),
+            st.one_of(hostile_date, st.sampled_from([None, "hier", datetime.max, math.nan])),
+        )
+    )
+
+
+def _update(data: Any, ctx: Ctx) -> dict[str, Any]:
+    eid = _equip_id(data, ctx)
+    return {
+        "equipement_id": eid,
+        "expected_updated_at": _stamp(data, ctx, eid),
+        "data": _form(data, ctx),
+    }
+
+
+def _change_statut(data: Any, ctx: Ctx) -> dict[str, Any]:
+    eid = _equip_id(data, ctx)
+    statut = data.draw(
+        maybe(
+            st.sampled_from(equipment.STATUTS),
+            st.one_of(st.sampled_from(HOSTILE_ENUMS), hostile_text),
+        )
+    )
+    return {"equipement_id": eid, "statut": statut, "expected_updated_at": _stamp(data, ctx, eid)}
+
+
+def _tech_id(data: Any, ctx: Ctx) -> Any:
+    return data.draw(maybe(st.sampled_from([ctx.ids["tech1"], ctx.ids["tech2"]]), hostile_number))
+
+
+def _client_id(data: Any, ctx: Ctx) -> Any:
+    return data.draw(
+        maybe(st.sampled_from([ctx.ids["client1"], ctx.ids["client2"]]), hostile_number)
+    )
+
+
+def _limit(data: Any) -> Any:
+    return data.draw(maybe(st.integers(1, 50), hostile_number))
+
+
+def _day(data: Any) -> Any:
+    return data.draw(
+        st.one_of(st.none(), maybe(st.dates(date(2020, 1, 1), date(2030, 1, 1)), hostile_date))
+    )
+
+
+def _instant(data: Any) -> Any:
+    good = st.datetimes(datetime(2020, 1, 1), datetime(2030, 1, 1), timezones=st.just(UTC))
+    return data.draw(st.one_of(st.none(), maybe(good, hostile_date)))
+
+
+def _password(data: Any) -> Any:
+    return data.draw(maybe(st.just("Bon-MotDePasse1"), st.one_of(hostile_text, hostile_number)))
+
+
+def _username(data: Any, ctx: Ctx) -> Any:
+    return data.draw(maybe(st.just(ctx.ids["username"]), st.one_of(hostile_text, hostile_number)))
+
+
+def _new_user(data: Any, ctx: Ctx) -> dict[str, Any]:
+    n = next(ctx.serials)
+    return {
+        "username": data.draw(maybe(st.just(f"agent.hostile{n}"), hostile_any)),
+        "full_name": data.draw(maybe(st.just("Agent Hostile"), hostile_any)),
+        "email": data.draw(maybe(st.just(f"agent{n}@mif-maroc.ma"), hostile_any)),
+        "password": _password(data),
+        "role": data.draw(
+            maybe(st.sampled_from(ROLES), st.one_of(st.sampled_from(HOSTILE_ENUMS), hostile_text))
+        ),
+        "is_active": data.draw(maybe(st.booleans(), st.sampled_from(HOSTILE_NUMBERS))),
+    }
+
+
+def _none(data: Any, ctx: Ctx) -> dict[str, Any]:
+    return {}
+
+
+E, R, Q, P = "db.equipment.service", "db.reporting.service", "db.query", "db.people.service"
+CASES: dict[str, Case] = {
+    # ---- equipment: reads
+    f"{E}.list_equipements": Case(
+        lambda d, c: {
+            "filters": _filters(d, c),
+            "sort": _sort(d, equipment.SORT_KEYS),
+            **_paging(d),
+        }
+    ),
+    f"{E}.count_equipements": Case(lambda d, c: {"filters": _filters(d, c)}),
+    f"{E}.iter_equipements_for_export": Case(
+        lambda d, c: {
+            "filters": _filters(d, c),
+            "sort": _sort(d, equipment.SORT_KEYS),
+            "chunk_size": d.draw(maybe(st.integers(1, 2000), hostile_number)),
+        }
+    ),
+    f"{E}.client_choices": Case(_none),
+    f"{E}.clean_filters": Case(lambda d, c: {"filters": _filters(d, c)}, roles=("admin",)),
+    f"{E}.date_limits": Case(lambda d, c: {"today": d.draw(hostile_date)}, roles=("admin",)),
+    f"{E}.get_equipement_detail": Case(
+        lambda d, c: {"equipement_id": d.draw(st.one_of(st.just(_equip_id(d, c)), hostile_text))}
+    ),
+    f"{E}.list_equipement_interventions": Case(
+        lambda d, c: {
+            "filters": _equip_id(d, c),
+            "sort": _sort(d, equipment.INTERVENTION_SORT_KEYS),
+            **_paging(d),
+        }
+    ),
+    f"{E}.list_historique_maintenance": Case(
+        lambda d, c: {
+            "filters": _equip_id(d, c),
+            "sort": _sort(d, equipment.HISTORY_SORT_KEYS),
+            **_paging(d),
+        }
+    ),
+    f"{E}.import_template_csv": Case(_none, roles=("admin",)),
+    f"{E}.validate_equipement": Case(lambda d, c: {"data": _form(d, c)}, roles=("admin",)),
+    f"{E}.require_writer": Case(_none),
+    # ---- equipment: writes
+    f"{E}.create_equipement": Case(lambda d, c: {"data": _form(d, c)}, writes=("equipements",)),
+    f"{E}.update_equipement": Case(_update, writes=("equipements",)),
+    f"{E}.change_statut": Case(_change_statut, writes=("equipements",)),
+    f"{E}.import_equipements_csv": Case(
+        lambda d, c: {"file_bytes": _csv(d, c)}, writes=("equipements",)
+    ),
+    # ---- reporting (home page figures and lists)
+    f"{R}.manager_figures": Case(lambda d, c: {"today": _day(d), "now": _instant(d)}),
+    f"{R}.technician_figures": Case(
+        lambda d, c: {"technicien_id": _tech_id(d, c), "today": _day(d), "now": _instant(d)}
+    ),
+    f"{R}.client_figures": Case(lambda d, c: {"client_id": _client_id(d, c)}),
+    f"{R}.open_interventions": Case(lambda d, c: {"limit": _limit(d)}),
+    f"{R}.late_interventions": Case(lambda d, c: {"now": _instant(d), "limit": _limit(d)}),
+    f"{R}.technician_agenda": Case(
+        lambda d, c: {
+            "technicien_id": _tech_id(d, c),
+            "start": d.draw(maybe(st.just(date(2026, 1, 5)), hostile_date)),
+            "end": d.draw(maybe(st.just(date(2026, 1, 12)), hostile_date)),
+            "limit": _limit(d),
+        }
+    ),
+    f"{R}.client_open_requests": Case(
+        lambda d, c: {"client_id": _client_id(d, c), "limit": _limit(d)}
+    ),
+    f"{R}.parts_below_minimum": Case(lambda d, c: {"limit": _limit(d)}),
+    f"{R}.contracts_ending": Case(lambda d, c: {"today": _day(d), "limit": _limit(d)}),
+    f"{R}.late_invoices": Case(lambda d, c: {"today": _day(d), "limit": _limit(d)}),
+    f"{R}.technician_open_interventions": Case(
+        lambda d, c: {
+            "technicien_id": _tech_id(d, c),
+            "now": _instant(d),
+            "late_only": d.draw(maybe(st.booleans(), st.sampled_from(HOSTILE_NUMBERS))),
+            "limit": _limit(d),
+        }
+    ),
+    f"{R}.database_status": Case(_none),
+    f"{R}.head_revision": Case(_none, roles=("admin",)),
+    f"{R}.business_now": Case(_none, roles=("admin",)),
+    f"{R}.business_today": Case(_none, roles=("admin",)),
+    f"{R}.week_bounds": Case(lambda d, c: {"day": d.draw(hostile_date)}, roles=("admin",)),
+    # ---- shared query helpers
+    f"{Q}.like_pattern": Case(lambda d, c: {"term": d.draw(hostile_any)}, roles=("admin",)),
+    f"{Q}.paginate": Case(
+        lambda d, c: {
+            "stmt": select(Equipement.id, Equipement.nom),
+            "order_by": [Equipement.id],
+            **_paging(d),
+        },
+        roles=("admin", "client"),
+    ),
+    # ---- people: account functions (run as the app, for an administrator)
+    f"{P}.check_password_policy": Case(lambda d, c: {"password": _password(d)}, roles=("admin",)),
+    f"{P}.hash_password": Case(lambda d, c: {"password": _password(d)}, roles=("admin",)),
+    f"{P}.create_user": Case(_new_user, roles=("admin",), writes=("users",)),
+    f"{P}.set_password": Case(
+        lambda d, c: {"username": _username(d, c), "password": _password(d)},
+        roles=("admin",),
+        writes=("users",),
+    ),
+    f"{P}.set_active": Case(
+        lambda d, c: {
+            "username": _username(d, c),
+            "active": d.draw(maybe(st.booleans(), st.sampled_from(HOSTILE_NUMBERS))),
+        },
+        roles=("admin",),
+        writes=("users",),
+    ),
+}
+
+
+# ------------------------------------------------------------------------------------------
+# Checks
+# ------------------------------------------------------------------------------------------
+
+
+def public_functions(module: ModuleType) -> set[str]:
+    """``module.function`` names of the functions ``module`` defines and does not hide."""
+    found = set()
+    for name, obj in vars(module).items():
+        fn = inspect.unwrap(obj) if callable(obj) else None  # @cache'd functions too
+        if inspect.isfunction(fn) and fn.__module__ == module.__name__ and name[0] != "_":
+            found.add(f"{module.__name__}.{name}")
+    return found
+
+
+def resolve(qualified: str) -> Callable[..., Any]:
+    module_name, _, name = qualified.rpartition(".")
+    return getattr(importlib.import_module(module_name), name)
+
+
+def displayable_french(message: Any) -> str | None:
+    """Why ``message`` could not be shown to a French user as is, or None when it can."""
+    if not isinstance(message, str) or not message.strip():
+        return f"empty or not text: {message!r}"
+    try:
+        message.encode("utf-8")
+    except UnicodeEncodeError:
+        return f"not encodable (lone surrogate): {message!r}"
+    if "\x00" in message:
+        return f"NUL byte in message: {message!r}"
+    lowered = message.lower()
+    if any(word in lowered for word in ENGLISH_MARKERS):
+        return f"English database text: {message!r}"
+    return None
+
+
+def refusal_problems(exc: ServiceError) -> list[str]:
+    """What is wrong with a refusal's messages (empty when all are fine)."""
+    messages = [exc.message, *getattr(exc, "errors", {}).values(), *exc.details]
+    return [p for p in map(displayable_french, messages) if p]
+
+
+def fingerprint(conn: Connection, tables: tuple[str, ...]) -> tuple[Any, ...] | None:
+    """A digest of every row of ``tables`` as the owner sees them (None: transaction aborted,
+    so nothing of it can ever be committed)."""
+    try:
+        nested = conn.begin_nested()
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "25P02":
+            return None
+        raise
+    try:
+        conn.execute(text("RESET ROLE"))
+        digest = tuple(
+            conn.execute(
+                text(f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), ''))"
+                     f" FROM {table} t")
+            ).one()
+            for table in tables
+        )  # fmt: skip
+    except DBAPIError as exc:
+        nested.rollback()
+        if getattr(exc.orig, "sqlstate", None) == "25P02":
+            return None
+        raise
+    nested.rollback()  # also restores the role of the example
+    return digest
+
+
+def consume(value: Any) -> Any:
+    """Run a generator to its end (exports stream their rows)."""
+    return list(value) if inspect.isgenerator(value) else value
+
+
+# ------------------------------------------------------------------------------------------
+# Tests
+# ------------------------------------------------------------------------------------------
+
+
+def test_every_public_service_function_has_a_hostile_case() -> None:
+    found: set[str] = set()
+    for name in SERVICE_MODULES:
+        found |= public_functions(importlib.import_module(name))
+    missing = sorted(found - set(CASES) - set(NOT_ENTRY_POINTS))
+    assert not missing, f"public service functions without a hostile-input case: {missing}"
+    stale = sorted(set(CASES) - found)
+    assert not stale, f"cases for functions that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("qualified", sorted(CASES))
+@HOSTILE_SETTINGS
+@given(data=st.data())
+def test_hostile_inputs_are_refused_in_french_or_accepted(
+    ctx: Ctx, qualified: str, data: st.DataObject
+) -> None:
+    case = CASES[qualified]
+    fn = resolve(qualified)
+    module = qualified.rsplit(".", 1)[0].removeprefix("db.")
+    tally = TALLY.setdefault(module, Tally())
+    params = inspect.signature(fn).parameters
+    example = ctx.conn.begin_nested()  # drawing may read the database too
+    try:
+        role = data.draw(st.sampled_from(case.roles), label="role")
+        kwargs = case.draw(data, ctx)
+        with Session(bind=ctx.conn, join_transaction_mode="create_savepoint") as session:
+            actor = ctx.actors[role]
+            act_as(session, actor)
+            if "session" in params:
+                kwargs["session"] = session
+            if "actor" in params:
+                kwargs["actor"] = actor
+            before = fingerprint(ctx.conn, case.writes) if case.writes else None
+            act_as(session, actor)  # fingerprint() restored the owner role
+            tally.tried += 1
+            try:
+                if qualified == f"{Q}.paginate":
+                    result = fn(session, kwargs.pop("stmt"), **{
+                        k: v for k, v in kwargs.items() if k != "session"
+                    })  # fmt: skip
+                else:
+                    result = consume(fn(**kwargs))
+            except ServiceError as exc:
+                problems = refusal_problems(exc)
+                assert not problems, problems
+                if case.writes:
+                    after = fingerprint(ctx.conn, case.writes)
+                    assert after is None or after == before, "partial write after a refusal"
+                tally.refused += 1
+                return
+            except Exception as exc:
+                tally.raw += 1
+                shown = {k: v for k, v in kwargs.items() if k not in ("session", "actor")}
+                RAW_SAMPLES.append(
+                    f"{qualified}: {type(exc).__name__}: {exc!s:.200} ({shown!r:.300})"
+                )
+                raise
+            if isinstance(result, equipment.ImportReport) and not result.ok:
+                problems = [p for e in result.errors if (p := displayable_french(e.message))]
+                assert not problems, problems
+                assert result.created == 0
+                after = fingerprint(ctx.conn, case.writes)
+                assert after is None or after == before, "partial write of a refused import"
+                tally.refused += 1
+                return
+            tally.succeeded += 1
+    finally:
+        example.rollback()
+
+
+def test_the_2100_machine_with_a_600_month_warranty_is_refused(ctx: Ctx) -> None:
+    """The example of the issue: installed 31/12/2100, warranty 600 months (end in 2150)."""
+    with pytest.raises(ServiceError) as err:
+        equipment.validate_equipement(
+            {
+                "client_id": ctx.ids["client1"],
+                "nom": "Machine du futur",
+                "numero_serie": "SN-2100",
+                "date_installation": "31/12/2100",
+                "duree_garantie_mois": 600,
+            }
+        )
+    errors = err.value.errors
+    assert "date_installation" in errors and "duree_garantie_mois" in errors
+    assert not refusal_problems(err.value)
+    today = date.today()
+    assert (
+        equipment.validate_equipement(
+            {
+                "client_id": ctx.ids["client1"],
+                "nom": "Machine livrée",
+                "numero_serie": "SN-OK",
+                "date_installation": today - timedelta(days=1),
+                "duree_garantie_mois": 24,
+            }
+        )["date_fin_garantie"]
+        > today
+    )
