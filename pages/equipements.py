@@ -7,6 +7,9 @@
   maintenance history, interventions, tasks, documents, lifecycle buttons, QR label, edit form.
   Row-level security decides what exists: another client's machine is simply "introuvable".
 * Writes go through ``ui.forms`` (one transaction per action, French messages next to fields).
+* Hostile URLs never break the page: unknown ``?statut=`` / ``?criticite=`` values are dropped,
+  a search text the service refuses (NUL byte, too long) gets its message under the search
+  box, a bad ``?id=`` reads as "introuvable", unknown parameters (``?page=``) are ignored.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import streamlit as st
 
 from db.equipment.service import (
     CRITICITES,
+    MAX_WARRANTY_MONTHS,
     STATUT_FINAL,
     STATUTS,
     WRITER_ROLES,
@@ -29,6 +33,7 @@ from db.equipment.service import (
     change_statut,
     client_choices,
     create_equipement,
+    date_limits,
     get_equipement_detail,
     import_equipements_csv,
     import_template_csv,
@@ -171,58 +176,71 @@ def _clients(actor: Actor) -> dict[int, str]:
     return dict(run_read(actor, client_choices) or [])
 
 
-def render_filters(actor: Actor) -> EquipementFilters:
-    """Search box and filters; returns the criteria they describe."""
+def render_filters(actor: Actor) -> tuple[EquipementFilters, FormFeedback]:
+    """Search box and filters; returns the criteria they describe and the places of their
+    messages (the service checks the criteria: a refused one is reported under its widget)."""
     _filters_from_url()
+    feedback = FormFeedback("equip.filters", summary_key="table.fix_filters")
     q = st.text_input(
         t("equip.search"),
         key=F_Q,
         placeholder=t("equip.search.placeholder"),
         icon=":material/search:",
     )
+    feedback.slot("q")
     c1, c2, c3 = st.columns(3)
-    statuts = c1.multiselect(
-        t("equip.filter.statut"),
-        STATUTS,
-        format_func=lambda v: enum_label("statut_equipement", v),
-        placeholder=t("equip.filter.any"),
-        key=F_STATUT,
-    )
-    criticites = c2.multiselect(
-        t("equip.filter.criticite"),
-        CRITICITES,
-        format_func=lambda v: enum_label("criticite_equipement", v),
-        placeholder=t("equip.filter.any"),
-        key=F_CRIT,
-    )
+    with c1:
+        statuts = st.multiselect(
+            t("equip.filter.statut"),
+            STATUTS,
+            format_func=lambda v: enum_label("statut_equipement", v),
+            placeholder=t("equip.filter.any"),
+            key=F_STATUT,
+        )
+        feedback.slot("statuts")
+    with c2:
+        criticites = st.multiselect(
+            t("equip.filter.criticite"),
+            CRITICITES,
+            format_func=lambda v: enum_label("criticite_equipement", v),
+            placeholder=t("equip.filter.any"),
+            key=F_CRIT,
+        )
+        feedback.slot("criticites")
     client_id = None
     if actor.role != "client":  # a client only ever sees its own company
         names = _clients(actor)
         if st.session_state.get(F_CLIENT) not in names:
             st.session_state[F_CLIENT] = None
-        client_id = c3.selectbox(
-            t("equip.filter.client"),
-            list(names),
-            index=None,  # clearable: no choice = every client
-            format_func=names.__getitem__,
-            placeholder=t("equip.filter.all_clients"),
-            key=F_CLIENT,
-        )
+        with c3:
+            client_id = st.selectbox(
+                t("equip.filter.client"),
+                list(names),
+                index=None,  # clearable: no choice = every client
+                format_func=names.__getitem__,
+                placeholder=t("equip.filter.all_clients"),
+                key=F_CLIENT,
+            )
+            feedback.slot("client_id")
     c4, c5, c6 = st.columns(3, vertical_alignment="bottom")
-    maintenance = c4.date_input(
-        t("equip.filter.maintenance"),
-        value=None,
-        key=F_MAINT,
-        format=WIDGET_DATE_FORMAT,
-        **DATE_BOUNDS,
-    )
-    garantie = c5.date_input(
-        t("equip.filter.garantie"),
-        value=None,
-        key=F_GARANTIE,
-        format=WIDGET_DATE_FORMAT,
-        **DATE_BOUNDS,
-    )
+    with c4:
+        maintenance = st.date_input(
+            t("equip.filter.maintenance"),
+            value=None,
+            key=F_MAINT,
+            format=WIDGET_DATE_FORMAT,
+            **DATE_BOUNDS,
+        )
+        feedback.slot("maintenance_avant")
+    with c5:
+        garantie = st.date_input(
+            t("equip.filter.garantie"),
+            value=None,
+            key=F_GARANTIE,
+            format=WIDGET_DATE_FORMAT,
+            **DATE_BOUNDS,
+        )
+        feedback.slot("garantie_avant")
     c6.button(
         t("equip.filter.reset"),
         key="equip.f.reset",
@@ -230,7 +248,7 @@ def render_filters(actor: Actor) -> EquipementFilters:
         icon=":material/filter_alt_off:",
     )
     _filters_to_url(q, statuts, criticites)
-    return EquipementFilters(
+    filters = EquipementFilters(
         q=q.strip(),
         statuts=tuple(statuts),
         criticites=tuple(criticites),
@@ -238,6 +256,7 @@ def render_filters(actor: Actor) -> EquipementFilters:
         maintenance_avant=maintenance if isinstance(maintenance, date) else None,
         garantie_avant=garantie if isinstance(garantie, date) else None,
     )
+    return filters, feedback
 
 
 def open_detail(equipement_id: int) -> None:
@@ -255,7 +274,7 @@ def close_detail() -> None:
 
 def render_list(actor: Actor) -> None:
     """Filters, the paged table and the export of the filtered set."""
-    filters = render_filters(actor)
+    filters, feedback = render_filters(actor)
     columns = [c for c in LIST_COLUMNS if not (actor.role == "client" and c.key == "client_nom")]
     result = paged_table(
         key="equip.list",
@@ -264,6 +283,7 @@ def render_list(actor: Actor) -> None:
         filters=filters,
         columns=columns,
         default_sort=("nom", False),
+        feedback=feedback,
     )
     if result.selected is not None:
         open_detail(result.selected["id"])
@@ -292,13 +312,23 @@ def _text(form: FormFeedback, prefix: str, name: str, value: Any, required: bool
     return out
 
 
+def _date_bounds(name: str, value: date | None) -> dict[str, date]:
+    """The service's limits for ``name`` (the widget then offers only acceptable dates),
+    widened to a stored value outside them so an old record still opens; saving it then gets
+    the service's message beside the field."""
+    low, high = date_limits()[name]
+    if isinstance(value, date):
+        low, high = min(low, value), max(high, value)
+    return {"min_value": low, "max_value": high}
+
+
 def _date(form: FormFeedback, prefix: str, name: str, value: date | None, **kw: Any) -> Any:
     out = st.date_input(
         t(f"equip.col.{name}"),
         value=value,
         key=f"{prefix}.{name}",
         format=WIDGET_DATE_FORMAT,
-        **DATE_BOUNDS,
+        **_date_bounds(name, value),
         **kw,
     )
     form.slot(name)
@@ -343,12 +373,13 @@ def equipment_fields(
         data["date_installation"] = _date(
             form, prefix, "date_installation", initial.get("date_installation")
         )
+        months = initial.get("duree_garantie_mois")
         data["duree_garantie_mois"] = st.number_input(
             t("equip.col.duree_garantie_mois"),
             min_value=0,
-            max_value=600,
+            max_value=max(MAX_WARRANTY_MONTHS, months or 0),
             step=1,
-            value=initial.get("duree_garantie_mois"),
+            value=months,
             key=f"{prefix}.duree_garantie_mois",
         )
         form.slot("duree_garantie_mois")

@@ -53,6 +53,16 @@ class ActionResult(Generic[T]):
     value: T | None = None
     error: ServiceError | None = None
     field_errors: dict[str, str] = field(default_factory=dict)
+    unexpected: bool = False  # a bug, not a refusal: ``error`` holds the generic sentence
+
+
+def shown(message: str) -> str:
+    """A message as it may be written on the page: literal (no Markdown), always encodable.
+
+    Service messages may quote user input; a lone surrogate in it would make Streamlit fail
+    while sending the page, so it becomes '?'.
+    """
+    return md_escape(str(message).encode("utf-8", errors="replace").decode("utf-8"))
 
 
 def field_errors_of(error: ServiceError) -> dict[str, str]:
@@ -81,7 +91,7 @@ def run_action(actor: Actor, fn: Callable[..., T], /, **kwargs: Any) -> ActionRe
             raise
         # The traceback goes to the server log only; the user gets a French sentence.
         log.exception("unexpected error in %s", getattr(fn, "__name__", fn))
-        return ActionResult(False, error=ServiceError(t("common.error")))
+        return ActionResult(False, error=ServiceError(t("common.error")), unexpected=True)
     return ActionResult(True, value=value)
 
 
@@ -89,7 +99,7 @@ def run_read(actor: Actor, fn: Callable[..., T], /, **kwargs: Any) -> T | None:
     """A read for display: the value, or ``None`` after showing a French error notice."""
     result = run_action(actor, fn, **kwargs)
     if not result.ok:
-        st.error(md_escape(result.error.message) if result.error else t("common.error"))
+        st.error(shown(result.error.message) if result.error else t("common.error"))
         return None
     return result.value
 
@@ -100,10 +110,13 @@ class FormFeedback:
     ``slot(field)`` reserves an empty spot just under a widget; ``general()`` reserves the
     spot for messages tied to no known field; ``run(...)`` performs the action and writes each
     message where it belongs (fields without a slot fall back to the general spot).
+    ``summary_key`` is the general sentence when every message found its field (a list's
+    filters say "fix the filters", not "nothing was saved").
     """
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, *, summary_key: str = "form.fix_errors") -> None:
         self.key = key
+        self.summary_key = summary_key
         self._slots: dict[str, Any] = {}
         self._general: Any = None
 
@@ -122,15 +135,15 @@ class FormFeedback:
         unplaced: list[str] = []
         for name, message in result.field_errors.items():
             if name in self._slots:
-                self._slots[name].error(md_escape(message), icon=":material/error:")
+                self._slots[name].error(shown(message), icon=":material/error:")
             else:
-                unplaced.append(md_escape(message))
+                unplaced.append(shown(message))
         if result.field_errors and not unplaced:
-            summary = t("form.fix_errors")
+            summary = t(self.summary_key)
         else:
             # Service messages may quote user data: shown literally, never as Markdown.
-            summary = "\n\n".join(unplaced or [md_escape(result.error.message)])
-            details = [md_escape(d) for d in result.error.details if d]
+            summary = "\n\n".join(unplaced or [shown(result.error.message)])
+            details = [shown(d) for d in result.error.details if d]
             if details:
                 summary += "\n\n" + "\n".join(f"- {d}" for d in details)
         target = self._general if self._general is not None else st

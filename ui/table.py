@@ -16,8 +16,12 @@ page at a time; nothing but that page is ever loaded::
         open_detail(result.selected["id"])
 
 ``fetch`` runs inside ``session_scope(actor)`` (row-level security applies). Changing the
-filters, the sort or the page size goes back to page 1. ``Column`` also drives the exports
-(``ui.export``), so a list and its export always show the same columns the same way.
+filters, the sort or the page size goes back to page 1. When ``fetch`` refuses the filters
+(a ``ServiceError`` naming a field, e.g. a search text with a NUL byte from the URL), the
+message goes beside that filter if the page passed its ``feedback`` (``ui.forms.FormFeedback``
+with a ``slot`` under each filter widget), else above the list; never a traceback.
+``Column`` also drives the exports (``ui.export``), so a list and its export always show the
+same columns the same way.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from ui.format import (
     fmt_money,
     fmt_number,
 )
-from ui.forms import run_action
+from ui.forms import ActionResult, FormFeedback, run_action, shown
 from ui.i18n import t
 
 Kind = Literal["text", "int", "number", "money", "date", "datetime", "enum", "bool"]
@@ -132,8 +136,12 @@ def paged_table(
     page_sizes: Sequence[int] = PAGE_SIZES,
     selectable: bool = True,
     empty_text: str | None = None,
+    feedback: FormFeedback | None = None,
 ) -> TableResult:
-    """Render sort / page-size controls, one page of rows, the range and the page picker."""
+    """Render sort / page-size controls, one page of rows, the range and the page picker.
+
+    ``feedback`` places the messages of refused filters beside their widgets.
+    """
     sortable = [c for c in columns if c.sortable]
     sort_key, desc_key, size_key = f"{key}.sort", f"{key}.desc", f"{key}.size"
 
@@ -184,24 +192,21 @@ def paged_table(
     if not isinstance(page, int) or isinstance(page, bool) or page < 1:
         page = 1
 
-    def load(p: int) -> tuple[Sequence[Mapping[str, Any]], int] | None:
-        result = run_action(
-            actor, fetch, filters=filters, sort=sort, page=p, page_size=int(page_size)
-        )
-        return result.value if result.ok else None
+    def load(p: int) -> ActionResult[tuple[Sequence[Mapping[str, Any]], int]]:
+        return run_action(actor, fetch, filters=filters, sort=sort, page=p, page_size=page_size)
 
-    loaded = load(page)
-    if loaded is not None and page > 1:
-        last_page = max(1, math.ceil(loaded[1] / page_size))
+    outcome = load(page)
+    if outcome.ok and outcome.value is not None and page > 1:
+        last_page = max(1, math.ceil(outcome.value[1] / page_size))
         if page > last_page:  # rows vanished since the user chose this page
             page = last_page
             st.session_state[gen_key] += 1
             page_key = f"{key}.page.{st.session_state[gen_key]}"
-            loaded = load(page)
-    if loaded is None:
-        st.error(t("table.load_error"), icon=":material/error:")
+            outcome = load(page)
+    if not outcome.ok or outcome.value is None:
+        _show_load_error(outcome, feedback)
         return TableResult(page=page, page_size=page_size, sort=sort, failed=True)
-    rows, total = loaded
+    rows, total = outcome.value
     rows = list(rows)
     num_pages = max(1, math.ceil(total / page_size))
 
@@ -251,6 +256,16 @@ def paged_table(
         sort=sort,
         selected=selected,
     )
+
+
+def _show_load_error(outcome: ActionResult[Any], feedback: FormFeedback | None) -> None:
+    """Why the list is not shown: beside the filters when they were refused, else in place."""
+    if outcome.error is None or outcome.unexpected:
+        st.error(t("table.load_error"), icon=":material/error:")
+    elif feedback is not None and outcome.field_errors:
+        feedback.show(outcome)  # each refused filter gets its message under its widget
+    else:
+        st.error(shown(outcome.error.message), icon=":material/error:")
 
 
 def static_table(

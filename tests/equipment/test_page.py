@@ -574,3 +574,95 @@ def test_page_run_time(world: dict[str, Any]) -> None:
         t2 = time.perf_counter()
         assert not at.exception
         print(f"\n[equipements] {role}: list {t1 - t0:.3f} s, detail {t2 - t1:.3f} s")
+
+
+# ------------------------------------------------------------------------------------------
+# Hostile input: a French message beside the field or the filter, never a traceback
+# ------------------------------------------------------------------------------------------
+
+
+def in_order(node: Any) -> list[Any]:
+    """The page's elements in display order, containers opened."""
+    children = getattr(node, "children", None)
+    if children is None:
+        return [node]
+    return [leaf for _, child in sorted(children.items()) for leaf in in_order(child)]
+
+
+def message_under(at: AppTest, widget_key: str) -> str | None:
+    """The error shown right under the widget ``widget_key`` (its feedback slot), if any."""
+    elements = in_order(at.main)
+    position = next(i for i, e in enumerate(elements) if getattr(e, "key", None) == widget_key)
+    following = elements[position + 1] if position + 1 < len(elements) else None
+    if following is None or following.type != "error":
+        return None
+    return following.value.replace("\\", "")  # Markdown escapes aside
+
+
+def test_a_search_text_the_service_refuses_is_explained_under_the_search_box(
+    world: dict[str, Any],
+) -> None:
+    at = open_page(username("admin"), q="PGT\x00")  # ?q=PGT%00
+    assert message_under(at, "equip.f.q") == "Recherche : caractères de contrôle non autorisés."
+    assert "Corrigez les filtres signalés pour afficher la liste." in errors(at)
+    assert not at.dataframe  # no list for criteria that cannot be searched
+    set_search(at, "P" * 500)
+    assert message_under(at, "equip.f.q") == "Recherche : 200 caractères au maximum (500 saisis)."
+    set_search(at, "PGT-B-00")  # corrected: the list is back, the message gone
+    assert message_under(at, "equip.f.q") is None
+    assert "1–3 sur 3" in captions(at)
+
+
+def test_hostile_url_parameters_are_ignored_or_read_as_not_found(world: dict[str, Any]) -> None:
+    at = open_page(
+        username("responsable"),
+        q="PGT-A-02",
+        statut=["xyz", "panne"],
+        criticite="\x00",
+        page="1e20",
+    )
+    assert errors(at) == []
+    assert at.multiselect(key="equip.f.statut").value == ["panne"]
+    assert at.multiselect(key="equip.f.criticite").value == []
+    assert sorted(table(at)["N° de série"]) == ["PGT-A-020", "PGT-A-025"]
+    for bad_id in ("99999999999", "-1", "1e20", "\x00", "12abc"):
+        at = open_page(username("admin"), id=bad_id)
+        assert [w.value for w in at.warning] == ["Équipement introuvable."], bad_id
+        assert errors(at) == []
+
+
+def test_hostile_form_input_gets_a_french_message_beside_each_field(
+    world: dict[str, Any], owner_engine: Engine
+) -> None:
+    before = db_value(owner_engine, "SELECT count(*) FROM equipements")
+    at = fill_create(
+        open_page(username("admin")),
+        world["clientA"],
+        nom="Pompe\x00",
+        numero_serie="PGT-\U0001f527-" + "9" * 120,
+        cout_acquisition="inf",
+        modele="'; DROP TABLE equipements; --",
+    )
+    prefix = "equip.new.0"
+    assert message_under(at, f"{prefix}.nom") == "Nom : caractères de contrôle non autorisés."
+    assert message_under(at, f"{prefix}.numero_serie") == (
+        "Numéro de série : 100 caractères au maximum (126 saisis)."
+    )
+    assert message_under(at, f"{prefix}.cout_acquisition") == (
+        "Coût d'acquisition : montant invalide."
+    )
+    assert message_under(at, f"{prefix}.modele") is None  # quotes are data, not an attack
+    assert "Corrigez les champs signalés : rien n'a été enregistré." in errors(at)
+    assert db_value(owner_engine, "SELECT count(*) FROM equipements") == before
+
+
+def test_dates_and_warranty_widgets_offer_only_what_the_service_accepts(
+    world: dict[str, Any],
+) -> None:
+    from db.equipment.service import MAX_WARRANTY_MONTHS, date_limits
+
+    at = open_page(username("admin"))
+    limits = date_limits()
+    installed = at.date_input(key="equip.new.0.date_installation")
+    assert installed.max == limits["date_installation"][1] < date(2100, 12, 31)
+    assert at.number_input(key="equip.new.0.duree_garantie_mois").max == MAX_WARRANTY_MONTHS

@@ -69,6 +69,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "La liste n'a pas pu être chargée. Réessayez dans un instant.",
         "en": "The list could not be loaded. Try again in a moment.",
     },
+    "table.fix_filters": {
+        "fr": "Corrigez les filtres signalés pour afficher la liste.",
+        "en": "Fix the highlighted filters to show the list.",
+    },
     # ui.export
     "export.csv": {"fr": "Exporter en CSV", "en": "Export to CSV"},
     "export.xlsx": {"fr": "Exporter en Excel", "en": "Export to Excel"},
