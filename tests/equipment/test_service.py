@@ -870,3 +870,117 @@ def test_template_is_a_valid_import_file(
 def test_add_months_clamps_month_end() -> None:
     assert svc.add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
     assert svc.add_months(date(2023, 11, 15), 26) == date(2026, 1, 15)
+
+
+# ------------------------------------------------------------------------------------------
+# Hostile input (issue 7): refused with a French message naming the field, nothing written
+# ------------------------------------------------------------------------------------------
+
+
+def test_a_machine_installed_in_2100_with_a_600_month_warranty_is_refused(
+    session: Session, conn: Connection, w: dict[str, Any]
+) -> None:
+    act_as(conn, w["actor_admin"])
+    before = count(conn)
+    with pytest.raises(svc.ValidationError) as err:
+        svc.create_equipement(
+            session=session,
+            actor=w["actor_admin"],
+            data=valid_data(w["client1"], date_installation="31/12/2100", duree_garantie_mois=600),
+        )
+    assert "pas plus de 30 jours dans l'avenir" in err.value.errors["date_installation"]
+    assert err.value.errors["duree_garantie_mois"] == ("Durée de garantie (mois) : 240 au maximum.")
+    assert count(conn) == before
+
+
+def test_a_warranty_end_more_than_240_months_after_installation_is_refused() -> None:
+    with pytest.raises(svc.ValidationError) as err:
+        svc.validate_equipement(
+            {
+                "client_id": 1,
+                "nom": "Pompe",
+                "numero_serie": "SN-1",
+                "date_installation": date(2020, 1, 1),
+                "date_fin_garantie": date(2040, 1, 2),
+            }
+        )
+    assert err.value.errors == {
+        "date_fin_garantie": "Fin de garantie : au plus 240 mois après l'installation."
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"nom": "Pompe \ud800"}, "nom", "Nom : caractères invalides (texte mal encodé)."),
+        ({"client_id": 2**31}, "client_id", "Client : choisissez un client dans la liste."),
+        ({"client_id": float("inf")}, "client_id", "Client : choisissez un client dans la liste."),
+        (
+            {"cout_acquisition": 1e20},
+            "cout_acquisition",
+            "Coût d'acquisition : montant trop élevé.",
+        ),
+        ({"cout_acquisition": "inf"}, "cout_acquisition", "Coût d'acquisition : montant invalide."),
+        ({"duree_garantie_mois": 2**63}, "duree_garantie_mois", "240 au maximum"),
+        ({"statut": "\ud800"}, "statut", "Statut : valeur inconnue « ? »."),
+        ({"modele": ["liste"]}, "modele", "Modèle : texte attendu."),
+    ],
+)
+def test_hostile_values_get_a_french_message_naming_the_field(
+    change: dict[str, Any], field: str, message: str
+) -> None:
+    with pytest.raises(svc.ValidationError) as err:
+        svc.validate_equipement({**valid_data(1), **change})
+    assert message in err.value.errors[field]
+
+
+@pytest.mark.parametrize(
+    ("filters", "field"),
+    [
+        (F(q="pompe\x00"), "q"),
+        (F(q="\ud800"), "q"),
+        (F(statuts=("xyz",)), "statuts"),
+        (F(criticites=("panne",)), "criticites"),
+        (F(client_id=2**31), "client_id"),
+        (F(maintenance_avant="31/12/9999"), "maintenance_avant"),  # type: ignore[arg-type]
+    ],
+)
+def test_bad_list_filters_are_refused_naming_the_filter(
+    session: Session, conn: Connection, w: dict[str, Any], filters: F, field: str
+) -> None:
+    act_as(conn, w["actor_resp"])
+    with pytest.raises(svc.ValidationError) as err:
+        svc.list_equipements(session=session, filters=filters)
+    assert field in err.value.errors
+    assert err.value.errors[field].split(" : ")[0] in svc.FILTER_LABELS.values()
+
+
+def test_page_1e20_is_clamped_and_nonsense_pages_are_refused(
+    session: Session, conn: Connection, w: dict[str, Any]
+) -> None:
+    act_as(conn, w["actor_admin"])
+    rows, total = svc.list_equipements(session=session, filters=F(q=FLEET), page=1e20)
+    assert rows == [] and total == 5
+    for page in (float("nan"), float("inf"), "deux"):
+        with pytest.raises(ServiceError) as err:
+            svc.list_equipements(session=session, filters=F(q=FLEET), page=page)
+        assert err.value.field == "page"
+    with pytest.raises(ServiceError) as err:
+        svc.list_equipement_interventions(session=session, filters=2**31)
+    assert err.value.field == "equipement_id"
+    assert svc.get_equipement_detail(session=session, equipement_id="99999999999") is None
+
+
+def test_status_changes_refuse_unknown_statuses_and_ids_in_french(
+    session: Session, conn: Connection, w: dict[str, Any]
+) -> None:
+    act_as(conn, w["actor_admin"])
+    eid = w["fleet"]["A-001"]
+    with pytest.raises(ServiceError) as err:
+        svc.change_statut(session=session, actor=w["actor_admin"], equipement_id=eid, statut="xyz")
+    assert (err.value.field, err.value.message) == ("statut", "Statut : valeur inconnue « xyz ».")
+    with pytest.raises(ServiceError) as err:
+        svc.change_statut(
+            session=session, actor=w["actor_admin"], equipement_id=2**31, statut="panne"
+        )
+    assert err.value.message == "Équipement : identifiant invalide."
