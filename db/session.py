@@ -141,12 +141,21 @@ def _valid_ip(value: str | None) -> str:
 
 
 def apply_actor(bind: Session | Connection, actor: Actor) -> None:
-    """Copy ``actor`` into the current transaction's settings (``is_local = true``)."""
+    """Copy ``actor`` into the current transaction's settings (``is_local = true``).
+
+    On the app's login role it also switches, for this transaction only, to the database role
+    of the acting user (``mif_admin``, ``mif_responsable``, ``mif_technicien``,
+    ``mif_client``), chosen by the database from the user id (``app_session_role()``): only
+    that role's grants and row policies apply (``db/access``). With nobody acting, the login
+    role stays itself and may do nothing but log in. The owner (CLI, seed) keeps its role.
+    """
     bind.execute(
         text(
             "SELECT set_config('app.current_user_id', :uid, true),"
             " set_config('app.client_ip', :ip, true),"
-            " set_config('app.user_agent', :ua, true)"
+            " set_config('app.user_agent', :ua, true),"
+            " CASE WHEN current_user = 'mif_app'"
+            "  THEN set_config('role', app_session_role(), true) END"
         ),
         {
             "uid": "" if actor.user_id is None else str(actor.user_id),

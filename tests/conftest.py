@@ -116,3 +116,35 @@ def assert_refused(exc: BaseException, rule: str, sqlstate: str = "23514") -> No
     assert err.rule == rule
     assert err.message
     assert not any(word in err.message.lower() for word in ENGLISH_MARKERS), err.message
+
+
+def visible_rows(conn: Connection, statement: str, params: dict | None = None) -> int:
+    """Rows a SELECT count(*) sees, 0 when the role may not read the table at all.
+
+    With one database role per app role, a table a role has no right on is refused outright
+    (42501) rather than filtered to nothing; for "sees nothing" both answers are right.
+    """
+    nested = conn.begin_nested()
+    try:
+        return conn.execute(text(statement), params or {}).scalar_one()
+    except Exception as exc:
+        orig = getattr(exc, "orig", exc)
+        if getattr(orig, "sqlstate", None) != "42501":
+            raise
+        return 0
+    finally:
+        nested.rollback()
+
+
+def touches_nothing(conn: Connection, statement: str, params: dict | None = None) -> None:
+    """The write is refused (42501) or matches no row (row-level security hides them)."""
+    nested = conn.begin_nested()
+    try:
+        result = conn.execute(text(statement), params or {})
+        assert result.rowcount == 0, statement
+    except Exception as exc:
+        orig = getattr(exc, "orig", exc)
+        if getattr(orig, "sqlstate", None) != "42501":
+            raise
+    finally:
+        nested.rollback()

@@ -31,9 +31,11 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    null,
     or_,
     select,
     table,
+    text,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -556,6 +558,9 @@ def get_equipement_detail(*, session: Session, equipement_id: Any) -> Equipement
     )
     if row is None:
         return None
+    # Technicians never read contracts' money (a column privilege of theirs): ask the database
+    # rather than restate the access matrix here.
+    money = session.scalar(text("SELECT has_column_privilege('contrats', 'montant', 'SELECT')"))
     contrats = session.execute(
         select(
             Contrat.id,
@@ -564,8 +569,8 @@ def get_equipement_detail(*, session: Session, equipement_id: Any) -> Equipement
             Contrat.statut,
             Contrat.date_debut,
             Contrat.date_fin,
-            Contrat.montant,
-            Contrat.devise,
+            Contrat.montant if money else null().label("montant"),
+            Contrat.devise if money else null().label("devise"),
             Contrat.nb_interventions_incluses,
             Contrat.nb_interventions_utilisees,
             Contrat.sla_details,
@@ -601,7 +606,8 @@ def get_equipement_detail(*, session: Session, equipement_id: Any) -> Equipement
         )
         .outerjoin(User, User.id == Document.uploaded_by)
         .outerjoin(Intervention, Intervention.id == Document.intervention_id)
-        .where(or_(Document.equipement_id == eid, Intervention.equipement_id == eid))
+        # The documents of its interventions carry the machine too (trg_documents_equipement).
+        .where(Document.equipement_id == eid)
         .order_by(Document.date_upload.desc(), Document.id.desc())
         .limit(DETAIL_LIST_LIMIT)
     ).mappings()

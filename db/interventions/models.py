@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -263,3 +264,23 @@ class Document(Timestamps, Base):
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     mime_type: Mapped[str | None] = mapped_column(String(100))
     checksum: Mapped[str | None] = mapped_column(String(128))
+
+
+class RetentionRun(Timestamps, Base):
+    """One run of ``archive_old_interventions()`` and what it archived or removed.
+
+    While a run is open (``finished_at`` empty) in the transaction ``txid``, the audit trail's
+    immutability trigger lets that run delete expired audit rows; nothing else can open one
+    (no app role may write this table, and only the owner runs the function).
+    """
+
+    __tablename__ = "retention_runs"
+    __table_args__ = (Index("idx_retention_runs_txid", "txid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    txid: Mapped[int] = mapped_column(BigInteger)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    interventions_archivees: Mapped[int | None] = mapped_column(Integer)
+    notifications_supprimees: Mapped[int | None] = mapped_column(Integer)
+    historiques_supprimes: Mapped[int | None] = mapped_column(Integer)
