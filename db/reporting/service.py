@@ -22,7 +22,6 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
-    exists,
     func,
     or_,
     select,
@@ -145,13 +144,13 @@ def _invoice_late(today: date) -> ColumnElement[bool]:
 
 
 def _assigned_to(technicien_id: int) -> ColumnElement[bool]:
-    # Principal (interventions.technicien_id) or assistant (intervention_techniciens).
-    return or_(
-        Intervention.technicien_id == technicien_id,
-        exists().where(
-            InterventionTechnicien.intervention_id == Intervention.id,
-            InterventionTechnicien.technicien_id == technicien_id,
-        ),
+    # Principal or assistant. The principal always has its intervention_techniciens row too
+    # (trg_interventions_principal_sync), so one indexed semi-join covers both; an OR with
+    # interventions.technicien_id would turn it into a sequential scan of all interventions.
+    return Intervention.id.in_(
+        select(InterventionTechnicien.intervention_id).where(
+            InterventionTechnicien.technicien_id == technicien_id
+        )
     )
 
 
