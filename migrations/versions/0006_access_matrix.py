@@ -22,7 +22,7 @@ from alembic import op
 from db import access, sqlfiles
 
 revision: str = "0006"
-down_revision: str | None = "0004"  # DEV: 0005 once merged
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
