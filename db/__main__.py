@@ -61,20 +61,12 @@ def cmd_refresh_views(_args: argparse.Namespace) -> int:
 
 
 def cmd_archive(_args: argparse.Namespace) -> int:
-    """Run the retention function and say what it did."""
-    counts = {
-        "interventions archivées": "SELECT count(*) FROM interventions WHERE statut = 'cloturee'"
-        " AND date_fin < CURRENT_DATE - INTERVAL '2 years'",
-        "notifications supprimées": "SELECT count(*) FROM notifications"
-        " WHERE date_envoi < CURRENT_DATE - INTERVAL '6 months' AND lu = TRUE",
-        "lignes d'historique supprimées": "SELECT count(*) FROM historiques_interventions"
-        " WHERE horodatage < CURRENT_DATE - INTERVAL '3 years'",
-    }
+    """Run the retention function and print the counts it returns (and records)."""
     with _owner_session() as session:
-        before = {label: session.scalar(text(sql)) for label, sql in counts.items()}
-        session.execute(text("SELECT archive_old_interventions()"))
-    for label, n in before.items():
-        print(f"  {label} : {n}")
+        done = session.execute(text("SELECT * FROM archive_old_interventions()")).one()
+    print(f"  interventions archivées : {done.archived}")
+    print(f"  notifications supprimées : {done.notifications_deleted}")
+    print(f"  lignes d'historique supprimées : {done.audit_deleted}")
     return 0
 
 
