@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 import bcrypt
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -79,8 +80,10 @@ def verify_password(password: str, hashed: str) -> bool:
 # --------------------------------------------------------------------------- accounts
 
 
-def _user_by_username(session: Session, username: str, *, for_update: bool = False) -> User | None:
-    stmt = select(User).where(func.lower(User.username) == username.strip().lower())
+def _user_id(session: Session, username: str, *, for_update: bool = False) -> int | None:
+    # Only the id: the app roles may not read password hashes (db/access/columns.csv), so
+    # accounts are never loaded as whole ORM objects.
+    stmt = select(User.id).where(func.lower(User.username) == username.strip().lower())
     if for_update:
         stmt = stmt.with_for_update()
     return session.execute(stmt).scalar_one_or_none()
@@ -125,52 +128,58 @@ def create_user(
             "Rôle inconnu : admin, responsable, technicien ou client.", field="role"
         ) from None
     hashed = hash_password(password)
-    if _user_by_username(session, username) is not None:
+    if _user_id(session, username) is not None:
         raise ServiceError("Ce nom d'utilisateur est déjà pris.", field="username")
     taken = session.scalar(select(User.id).where(func.lower(User.email) == email.lower()))
     if taken is not None:
         raise ServiceError("Cette adresse e-mail est déjà utilisée.", field="email")
-    user = User(
-        username=username,
-        full_name=full_name,
-        email=email,
-        hashed_password=hashed,
-        role=role_value,
-        is_active=is_active,
-    )
     try:
         with session.begin_nested():
-            session.add(user)
-            session.flush()
+            return session.execute(
+                insert(User)
+                .values(
+                    username=username,
+                    full_name=full_name,
+                    email=email,
+                    hashed_password=hashed,
+                    role=role_value,
+                    is_active=is_active,
+                )
+                .returning(User.id)
+            ).scalar_one()
     except DBAPIError as exc:
         raise describe(exc) from exc
-    return user.id
 
 
 def set_password(*, session: Session, username: str, password: str) -> None:
     """Replace a user's password (policy checked) and void their open sessions."""
     username = clean_text(username, field="username", label="Nom d'utilisateur") or ""
-    user = _user_by_username(session, username, for_update=True) if username else None
-    if user is None:
+    user_id = _user_id(session, username, for_update=True) if username else None
+    if user_id is None:
         raise ServiceError("Utilisateur inconnu.", field="username")
-    user.hashed_password = hash_password(password)
-    user.failed_login_count = 0
-    user.locked_until = None
-    user.sessions_revoked_at = _db_now(session)
-    session.flush()
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(
+            hashed_password=hash_password(password),
+            failed_login_count=0,
+            locked_until=None,
+            sessions_revoked_at=_db_now(session),
+        )
+    )
 
 
 def set_active(*, session: Session, username: str, active: bool) -> None:
     """Activate or deactivate an account; deactivation also voids its open sessions."""
     username = clean_text(username, field="username", label="Nom d'utilisateur") or ""
     active = clean_bool(active, field="active", label="Compte actif")
-    user = _user_by_username(session, username, for_update=True) if username else None
-    if user is None:
+    user_id = _user_id(session, username, for_update=True) if username else None
+    if user_id is None:
         raise ServiceError("Utilisateur inconnu.", field="username")
-    user.is_active = active
+    values: dict[str, Any] = {"is_active": active}
     if not active:
-        user.sessions_revoked_at = _db_now(session)
-    session.flush()
+        values["sessions_revoked_at"] = _db_now(session)
+    session.execute(update(User).where(User.id == user_id).values(**values))
 
 
 # --------------------------------------------------------------------------- clock

@@ -27,10 +27,11 @@ import pytest
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
+from db import access
 from db.people import auth
 from db.people.service import create_user
 from db.session import SYSTEM, Actor, apply_actor
-from tests.conftest import act_as, sql_error
+from tests.conftest import act_as, sql_error, visible_rows
 from tests.factories import make_client, make_technicien, make_user
 
 PASSWORD = "Bon-MotDePasse1"
@@ -86,6 +87,13 @@ def events(bind: Connection | Session, *, user_id: int | None = None, username: 
         v=user_id if user_id is not None else username,
     )
     return [r["event"] for r in rows]
+
+
+def become(session: Session, actor: Actor) -> None:
+    """Start acting as ``actor`` from the login role, as a new transaction of the app would
+    (``apply_actor`` switches roles only from the login role)."""
+    session.execute(text("SET LOCAL ROLE mif_app"))
+    apply_actor(session, actor)
 
 
 @pytest.fixture
@@ -149,7 +157,15 @@ def test_the_login_functions_are_definer_with_a_fixed_search_path_and_not_public
     for r in rows:
         assert r.prosecdef, r.proname
         assert r.proconfig == ["search_path=public, pg_temp"], r.proname
-        assert r.app and not r.public, r.proname
+        assert not r.public, r.proname
+    # Before login only the login role calls them; logging out runs as the user's own role.
+    executable = {fn.split("(")[0]: roles for fn, roles in access.functions().items()}
+    assert {r.proname for r in rows if r.app} == {
+        name
+        for name, roles in executable.items()
+        if name.startswith("auth_") and "mif_app" in roles
+    }
+    assert executable["auth_end_sessions"] == access.DB_ROLES
 
 
 def test_the_app_role_reads_neither_the_journal_nor_the_salt_key(conn: Connection) -> None:
@@ -360,7 +376,7 @@ def test_session_user_gives_the_client_company_as_the_app_role(conn, as_app) -> 
     assert (actor.user_id, actor.client_id, actor.technicien_id) == (user_id, client_id, None)
     assert actor.client_ip == "10.0.0.7"
     # ... without the transaction acting as that user (nobody: no company visible).
-    assert as_app.scalar(text("SELECT count(*) FROM clients")) == 0
+    assert visible_rows(as_app.connection(), "SELECT count(*) FROM clients") == 0
 
 
 def test_session_user_gives_the_technician_id(conn, as_app) -> None:
@@ -383,10 +399,10 @@ def test_sessions_opened_before_a_logout_are_void(conn, as_app: Session) -> None
     user_id, username = new_account(conn)
     opened = login(as_app, username).authenticated_at
     assert auth.session_user(session=as_app, username=username, authenticated_at=opened)
-    apply_actor(as_app, Actor(user_id=user_id, client_ip="10.9.8.7", user_agent="Firefox"))
+    become(as_app, Actor(user_id=user_id, client_ip="10.9.8.7", user_agent="Firefox"))
     assert auth.end_sessions(session=as_app, username=username)
+    become(as_app, SYSTEM)
     assert auth.session_user(session=as_app, username=username, authenticated_at=opened) is None
-    apply_actor(as_app, SYSTEM)
     reopened = login(as_app, username).authenticated_at
     assert auth.session_user(session=as_app, username=username, authenticated_at=reopened)
     logout = as_owner(
@@ -401,8 +417,10 @@ def test_sessions_opened_before_a_logout_are_void(conn, as_app: Session) -> None
 def test_a_user_ends_only_their_own_sessions(conn, as_app: Session) -> None:
     victim_id, victim = new_account(conn)
     other_id, _ = new_account(conn)
-    assert not auth.end_sessions(session=as_app, username=victim)  # acting as nobody
-    apply_actor(as_app, Actor(user_id=other_id))
+    # Acting as nobody, the login role may not even call it.
+    refused = sql_error(as_app.connection(), "SELECT auth_end_sessions(:u)", {"u": victim})
+    assert refused.orig.sqlstate == "42501"
+    become(as_app, Actor(user_id=other_id))
     assert not auth.end_sessions(session=as_app, username=victim)  # acting as someone else
     assert user_row(conn, victim_id)["sessions_revoked_at"] is None
     assert events(conn, user_id=victim_id) == []

@@ -57,6 +57,10 @@ NOT_ENTRY_POINTS: dict[str, str] = {
     "db.people.service.verify_password": "login helper of db.people.auth",
 }
 ROLES = ("admin", "responsable", "technicien", "client")
+# Who calls what, as the pages do: each database role may read only what its pages show
+# (db/access/matrix.csv), so a manager's figure asked for by a client is a refusal of the
+# database, not a hostile input.
+STAFF = ("admin", "responsable")
 MAX_EXAMPLES = 40
 HOSTILE_SETTINGS = settings(
     max_examples=MAX_EXAMPLES,
@@ -564,13 +568,15 @@ CASES: dict[str, Case] = {
         lambda d, c: {"file_bytes": _csv(d, c)}, writes=("equipements",)
     ),
     # ---- reporting (home page figures and lists)
-    f"{R}.manager_figures": Case(lambda d, c: {"today": _day(d), "now": _instant(d)}),
+    f"{R}.manager_figures": Case(lambda d, c: {"today": _day(d), "now": _instant(d)}, roles=STAFF),
     f"{R}.technician_figures": Case(
         lambda d, c: {"technicien_id": _tech_id(d, c), "today": _day(d), "now": _instant(d)}
     ),
     f"{R}.client_figures": Case(lambda d, c: {"client_id": _client_id(d, c)}),
-    f"{R}.open_interventions": Case(lambda d, c: {"limit": _limit(d)}),
-    f"{R}.late_interventions": Case(lambda d, c: {"now": _instant(d), "limit": _limit(d)}),
+    f"{R}.open_interventions": Case(lambda d, c: {"limit": _limit(d)}, roles=STAFF),
+    f"{R}.late_interventions": Case(
+        lambda d, c: {"now": _instant(d), "limit": _limit(d)}, roles=STAFF
+    ),
     f"{R}.technician_agenda": Case(
         lambda d, c: {
             "technicien_id": _tech_id(d, c),
@@ -582,9 +588,9 @@ CASES: dict[str, Case] = {
     f"{R}.client_open_requests": Case(
         lambda d, c: {"client_id": _client_id(d, c), "limit": _limit(d)}
     ),
-    f"{R}.parts_below_minimum": Case(lambda d, c: {"limit": _limit(d)}),
-    f"{R}.contracts_ending": Case(lambda d, c: {"today": _day(d), "limit": _limit(d)}),
-    f"{R}.late_invoices": Case(lambda d, c: {"today": _day(d), "limit": _limit(d)}),
+    f"{R}.parts_below_minimum": Case(lambda d, c: {"limit": _limit(d)}, roles=STAFF),
+    f"{R}.contracts_ending": Case(lambda d, c: {"today": _day(d), "limit": _limit(d)}, roles=STAFF),
+    f"{R}.late_invoices": Case(lambda d, c: {"today": _day(d), "limit": _limit(d)}, roles=STAFF),
     f"{R}.technician_open_interventions": Case(
         lambda d, c: {
             "technicien_id": _tech_id(d, c),
@@ -593,7 +599,7 @@ CASES: dict[str, Case] = {
             "limit": _limit(d),
         }
     ),
-    f"{R}.database_status": Case(_none),
+    f"{R}.database_status": Case(_none, roles=("admin",)),
     f"{R}.head_revision": Case(_none, roles=("admin",)),
     f"{R}.business_now": Case(_none, roles=("admin",)),
     f"{R}.business_today": Case(_none, roles=("admin",)),
