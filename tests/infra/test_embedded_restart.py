@@ -8,6 +8,7 @@ init reaps late, so the restart also goes through a lock file naming a zombie.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -37,9 +38,31 @@ def postmaster_pid(pgdata: Path) -> int:
     return int((pgdata / "postmaster.pid").read_text().splitlines()[0])
 
 
+def children(pid: int) -> list[int]:
+    """PIDs whose parent is ``pid`` (the server's backends and helpers), from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in status:
+            found.append(int(entry.name))
+    return found
+
+
 def kill_server(pgdata: Path) -> int:
-    """SIGKILL the private postmaster (no shutdown, no clean-up); returns its PID."""
+    """SIGKILL the private server, backends first (a crash: no shutdown, no clean-up).
+
+    Killing the postmaster alone leaves its backends running until they notice, so a query
+    on an open connection could still be answered: the crash would not be deterministic.
+    """
     pid = postmaster_pid(pgdata)
+    for child in children(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)
     os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 5
     while config.embedded_server_running() and time.monotonic() < deadline:
