@@ -46,3 +46,10 @@ test-external: $(VENV)/.installed-dev
 
 seed: $(VENV)/.installed-run
 	$(BIN)/python -m db seed --scale $(or $(SCALE),1)
+
+# The benchmark (README, "Performance"): its own large database (>= 1M interventions, or
+# BENCH_SCALE=N; reused when already built at that scale), one table printed, the same data in
+# bench/results/<timestamp>.json. ARGS go to `python -m bench` (e.g. ARGS="--reps 3").
+bench: $(VENV)/.installed-run
+	MIF_DB_NAME=$(or $(BENCH_DB),mif_bench) $(BIN)/python -m bench \
+		$(if $(BENCH_SCALE),--scale $(BENCH_SCALE)) $(ARGS)

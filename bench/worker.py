@@ -1,0 +1,360 @@
+"""Measurements run in a process of their own: ``python -m bench.worker pages|export ...``.
+
+``bench.run`` starts one process per database for the pages and one per export, with
+``MIF_DB_NAME`` naming the database, and reads the JSON file the process writes. A process of
+its own gives each measurement its own peak RSS (``ru_maxrss``): the pages process is the app
+after visiting every page as every role; an export process is one export of N rows.
+
+Pages are timed the way ``tests/ui/test_navigation.py`` drives them: ``AppTest`` on ``app.py``,
+demo accounts logged in by presetting the login library's session keys, then
+``switch_page`` + query parameters + ``run()``; the time of that ``run()`` is one sample. The
+deliberate pause of logged-out runs (``MIF_LOGIN_DELAY``) is set to 0: it is a defence, not
+work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+APPTEST_TIMEOUT = 600  # seconds; a page at a million rows must be measured, not cut off
+
+# Demo accounts of the seed, one per role (db.seed.DEMO_ACCOUNTS).
+ROLES: tuple[str, ...] = ("admin", "responsable", "technicien", "client")
+EQUIPMENT = "pages/equipements.py"
+HOME = "pages/accueil.py"
+DB_STATUS = "pages/etat_base.py"
+LIST_KEY = "equip.list"  # paged_table key of the registry (pages/equipements.py)
+PAGE_SIZE = 25  # the registry's default page size (ui.table.PAGE_SIZES[0])
+SEARCH = "pompe"
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def median_ms(samples: list[float]) -> float:
+    """Median of samples given in seconds, in milliseconds."""
+    return statistics.median(samples) * 1000
+
+
+@dataclass
+class Cell:
+    """One row of the table: a page as a role, with the query parameters that select a view."""
+
+    page: str
+    role: str
+    path: str
+    query: dict[str, str] = field(default_factory=dict)
+    deep: bool = False  # open the registry's last page (set once the total is known)
+
+    @property
+    def key(self) -> str:
+        """Stable identifier of the cell across runs (``compare`` matches on it)."""
+        return f"{self.page}|{self.role}"
+
+
+# --------------------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------------------
+
+
+def busiest_machines() -> dict[str, int | None]:
+    """Per role, the machine with the most interventions that the role may open.
+
+    Staff and the technician see the whole registry; the demo client only its company's.
+    """
+    from sqlalchemy import text
+
+    from db.session import owner_engine
+
+    sql = """
+        SELECT i.equipement_id FROM interventions i
+        JOIN equipements e ON e.id = i.equipement_id
+        WHERE (CAST(:client AS integer) IS NULL OR e.client_id = :client)
+        GROUP BY i.equipement_id ORDER BY count(*) DESC, i.equipement_id LIMIT 1
+    """
+    with owner_engine().connect() as conn:
+        client = conn.execute(
+            text(
+                "SELECT c.id FROM clients c JOIN users u ON u.id = c.user_id"
+                " WHERE u.username = 'client'"
+            )
+        ).scalar()
+        anyone = conn.execute(text(sql), {"client": None}).scalar()
+        own = conn.execute(text(sql), {"client": client}).scalar() if client else None
+    return {role: (own if role == "client" else anyone) for role in ROLES}
+
+
+def page_cells(busiest: dict[str, int | None]) -> list[Cell]:
+    """Every page × role of the table, in display order (login screen apart)."""
+    cells = [Cell("home", role, HOME) for role in ROLES]
+    cells += [Cell("registry default", role, EQUIPMENT) for role in ROLES]
+    cells += [Cell(f'registry search "{SEARCH}"', role, EQUIPMENT, {"q": SEARCH}) for role in ROLES]
+    cells += [Cell("registry last page", role, EQUIPMENT, deep=True) for role in ROLES]
+    cells += [
+        Cell(
+            "registry filters",
+            role,
+            EQUIPMENT,
+            {"statut": "panne,maintenance", "criticite": "critique,haute"},
+        )
+        for role in ROLES
+    ]
+    cells += [
+        Cell("machine detail (busiest)", role, EQUIPMENT, {"id": str(busiest[role])})
+        for role in ROLES
+        if busiest[role] is not None
+    ]
+    cells.append(Cell("database status", "admin", DB_STATUS))
+    return cells
+
+
+def _timed(run: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = run()
+    return time.perf_counter() - started, value
+
+
+def _check(at: Any, what: str) -> None:
+    if at.exception:
+        raise RuntimeError(f"{what}: {at.exception}")
+
+
+def empty_script_samples(reps: int) -> list[float]:
+    """``run()`` of an empty Streamlit script: the floor every page is compared with."""
+    from streamlit.testing.v1 import AppTest
+
+    samples = []
+    for _ in range(reps):
+        at = AppTest.from_string("import streamlit as st\n", default_timeout=APPTEST_TIMEOUT)
+        samples.append(_timed(at.run)[0])
+    return samples
+
+
+def login_screen_samples(reps: int) -> list[float]:
+    """A new visitor's first page: the logged-out app (its first run reruns once)."""
+    from streamlit.testing.v1 import AppTest
+
+    samples = []
+    for _ in range(reps):
+        at = AppTest.from_file(APP, default_timeout=APPTEST_TIMEOUT)
+        elapsed, at = _timed(at.run)
+        _check(at, "login screen")
+        if not at.text_input:
+            raise RuntimeError("login screen: no login form")
+        samples.append(elapsed)
+    return samples
+
+
+def logged_in(username: str) -> Any:
+    """The app with ``username`` logged in, first run done (as tests/ui/test_navigation.py)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=APPTEST_TIMEOUT)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    at.session_state["name"] = username
+    at.run()
+    _check(at, f"login of {username}")
+    if "actor" not in at.session_state:
+        raise RuntimeError(f"{username} is not logged in (is the database seeded?)")
+    return at
+
+
+def last_page(actor: Any) -> int:
+    """Last page of the unfiltered registry as ``actor`` sees it."""
+    from db.equipment.service import count_equipements
+    from db.session import session_scope
+
+    with session_scope(actor) as session:
+        total = count_equipements(session=session)
+    return max(1, math.ceil(total / PAGE_SIZE))
+
+
+def visit(at: Any, cell: Cell) -> float:
+    """Open ``cell`` in the session ``at`` and return the seconds its ``run()`` took."""
+    at.query_params.clear()
+    at.query_params.update(cell.query)
+    at.switch_page(cell.path)
+    if cell.deep:
+        # The page picker's key carries the result set's "generation" (ui.table); presetting
+        # it opens that page directly, as a click on the picker's last page would.
+        generation = at.session_state.get(f"{LIST_KEY}.gen", 1)
+        at.session_state[f"{LIST_KEY}.page.{generation}"] = last_page(at.session_state["actor"])
+    elapsed, at = _timed(at.run)
+    _check(at, cell.key)
+    if not at.title:
+        raise RuntimeError(f"{cell.key}: the page shows no title")
+    if at.error:  # refused, not found, database error: not the page meant to be measured
+        raise RuntimeError(f"{cell.key}: {[e.value for e in at.error]}")
+    return elapsed
+
+
+def measure_pages(reps: int, warmup: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """Samples of the empty script, the login screen and every page × role.
+
+    ``warmup`` unmeasured runs precede each cell's samples (imports, plan caches, the
+    server's buffers), so that the median describes a page in use, not a cold start.
+    """
+    out: dict[str, Any] = {"reps": reps, "warmup": warmup, "cells": []}
+    empty_script_samples(warmup)
+    login_screen_samples(warmup)
+    out["empty_script"] = empty_script_samples(reps)
+    log(f"empty script {median_ms(out['empty_script']):.0f} ms")
+    login = login_screen_samples(reps)
+    out["cells"].append(
+        {"key": "login screen|-", "page": "login screen", "role": "-", "samples": login}
+    )
+    log(f"login screen {median_ms(login):.0f} ms")
+    busiest = busiest_machines()
+    out["busiest_machine"] = busiest
+    cells = page_cells(busiest)
+    sessions = {role: logged_in(role) for role in ROLES}
+    for cell in cells:
+        at = sessions[cell.role]
+        if cell.deep:
+            # The list must have rendered once for its generation counter to exist.
+            visit(at, Cell(cell.page, cell.role, cell.path))
+        for _ in range(warmup):
+            visit(at, cell)
+        samples = [visit(at, cell) for _ in range(reps)]
+        out["cells"].append(
+            {"key": cell.key, "page": cell.page, "role": cell.role, "samples": samples}
+        )
+        log(f"{cell.page} / {cell.role} {median_ms(samples):.0f} ms")
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Exports
+# --------------------------------------------------------------------------------------------
+
+
+def export_columns() -> list[Any]:
+    """The registry's export columns (``EXPORT_COLUMNS`` of pages/equipements.py, a script
+    that cannot be imported without running the page)."""
+    from ui.table import Column
+
+    def col(key: str, kind: Any = "text", **kw: Any) -> Column:
+        label = "equip.col.client" if key == "client_nom" else f"equip.col.{key}"
+        return Column(key, label, kind, **kw)
+
+    return [
+        col("nom"),
+        col("numero_serie"),
+        col("client_nom"),
+        col("fabricant"),
+        col("modele"),
+        col("localisation"),
+        col("statut", "enum", enum="statut_equipement"),
+        col("criticite", "enum", enum="criticite_equipement"),
+        col("date_installation", "date"),
+        col("derniere_maintenance", "datetime"),
+        col("prochaine_maintenance", "date"),
+        col("date_fin_garantie", "date"),
+        col("cout_acquisition", "money"),
+        col("fournisseur"),
+    ]
+
+
+def admin_actor() -> Any:
+    """The demo admin as the app resolves it (the database derives the rest from the id)."""
+    from sqlalchemy import text
+
+    from db.session import Actor, owner_engine
+
+    with owner_engine().connect() as conn:
+        user_id = conn.execute(text("SELECT id FROM users WHERE username = 'admin'")).scalar_one()
+    return Actor(user_id=user_id, role="admin")
+
+
+def measure_export(fmt: str, rows: int) -> dict[str, Any]:
+    """One export of the first ``rows`` machines, as the app builds it (``ui.export``)."""
+    from db.equipment.service import iter_equipements_for_export
+    from db.session import session_scope
+    from ui.export import CHUNK_SIZE, build_export
+
+    actor = admin_actor()
+    columns = export_columns()
+    before = peak_rss_mb()
+    started = time.perf_counter()
+    with session_scope(actor) as session:
+        stream: Iterator[dict[str, Any]] = iter_equipements_for_export(
+            session=session, chunk_size=CHUNK_SIZE
+        )
+        data, count = build_export(fmt, islice(stream, rows), columns, sheet_name="equipements")
+    seconds = time.perf_counter() - started
+    return {
+        "format": fmt,
+        "rows": count,
+        "bytes": len(data),
+        "seconds": seconds,
+        "rss_before_mb": before,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``pages --reps N --out FILE`` or ``export --format csv|xlsx --rows N --out FILE``."""
+    parser = argparse.ArgumentParser(prog="python -m bench.worker")
+    sub = parser.add_subparsers(dest="what", required=True)
+    pages = sub.add_parser("pages")
+    pages.add_argument("--reps", type=int, default=5)
+    pages.add_argument("--warmup", type=int, default=1)
+    export = sub.add_parser("export")
+    export.add_argument("--format", choices=("csv", "xlsx"), required=True)
+    export.add_argument("--rows", type=int, default=100_000)
+    for p in (pages, export):
+        p.add_argument("--out", type=Path, required=True)
+        p.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+
+    # Outside a script run (AppTest between runs, the export's helpers) Streamlit warns about
+    # the missing ScriptRunContext at every call; AppTest resets log levels, so disable them.
+    import logging
+
+    for name in (
+        "streamlit.runtime.scriptrunner_utils.script_run_context",
+        "streamlit.runtime.state.session_state_proxy",
+    ):
+        logging.getLogger(name).disabled = True
+
+    def log(message: str) -> None:
+        if not args.quiet:
+            print(f"    {message}", file=sys.stderr, flush=True)
+
+    if args.what == "pages":
+        result = measure_pages(args.reps, args.warmup, log)
+    else:
+        result = measure_export(args.format, args.rows)
+    args.out.write_text(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    # Before anything reads them: the database is the parent's choice (MIF_DB_NAME), logged-out
+    # runs do not sleep, and a cookie key exists even on an external server.
+    os.environ.setdefault("MIF_LOGIN_DELAY", "0")
+    os.environ.setdefault("MIF_COOKIE_KEY", "bench-only-cookie-key-0123456789abcdef")
+    sys.exit(main())
