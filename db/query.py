@@ -1,11 +1,18 @@
-"""Query helpers shared by every list: SQL pagination and safe search patterns."""
+"""Query helpers shared by every list: SQL pagination and safe search patterns.
+
+Every list stays bounded whatever the size of the table: a page is one ``LIMIT``ed query, its
+total a ``COUNT`` that stops at ``COUNT_CAP`` rows past the page (a search matching half of a
+million rows says "plus de 10 000" instead of counting them all), and long reads (exports) go
+by keyset chunks (``keyset_page``): each chunk is an index range after the last row read, in a
+transaction of its own.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.errors import ServiceError
@@ -14,6 +21,29 @@ from db.validation import INT4_MAX, clamp_int, clean_text
 PAGE_SIZE_MAX = 500
 # OFFSET is a bigint: (2**31 - 2) pages of 500 rows stay far below its limit.
 PAGE_MAX = INT4_MAX
+# A list counts its rows up to this many past the current page, never further: beyond it the
+# total is shown as "plus de 10 000" (paying for an exact COUNT of a large result set twice per
+# page, once for the rows and once for the total, is what made the registry slow).
+COUNT_CAP = 10_000
+
+
+class Total(int):
+    """A row count; ``exact`` is False when counting stopped at the cap.
+
+    An inexact total is a lower bound: there are *more than* ``int(total)`` rows. It is an
+    ``int`` so that callers comparing or formatting totals keep working unchanged.
+    """
+
+    exact: bool
+
+    def __new__(cls, value: int, *, exact: bool = True) -> Total:
+        """A total of ``value`` rows (more than that when ``exact`` is False)."""
+        obj = super().__new__(cls, value)
+        obj.exact = exact
+        return obj
+
+    def __repr__(self) -> str:
+        return f"{int(self)}" if self.exact else f"more than {int(self)}"
 
 
 def like_pattern(term: str, *, field: str = "q", label: str = "Recherche") -> str:
@@ -30,9 +60,20 @@ def like_pattern(term: str, *, field: str = "q", label: str = "Recherche") -> st
 
 
 def paginate(
-    session: Session, stmt: Select[Any], *, order_by: Sequence[Any], page: Any, page_size: Any
-) -> tuple[list[dict[str, Any]], int]:
-    """One page of ``stmt`` (LIMIT/OFFSET in SQL) and the total row count (COUNT in SQL).
+    session: Session,
+    stmt: Select[Any],
+    *,
+    order_by: Sequence[Any],
+    page: Any,
+    page_size: Any,
+    count_cap: int = COUNT_CAP,
+) -> tuple[list[dict[str, Any]], Total]:
+    """One page of ``stmt`` (LIMIT/OFFSET in SQL) and its total (a capped COUNT in SQL).
+
+    The total is a ``Total``: exact up to ``count_cap`` rows past the page's first row, else
+    the lower bound ``offset + count_cap`` with ``exact=False``. No COUNT runs at all when the
+    page itself shows where the list ends (a short page that is not empty, or a short first
+    page): small lists and last pages cost one query.
 
     ``page`` and ``page_size`` may come from a URL or a widget: out-of-range numbers are clamped
     (``page=1e20`` asks for page 2 147 483 647, which is simply empty), anything that is not a
@@ -42,8 +83,74 @@ def paginate(
         page_size, field="page_size", label="Lignes par page", low=1, high=PAGE_SIZE_MAX
     )
     page = clamp_int(page, field="page", label="Page", low=1, high=PAGE_MAX)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = session.execute(
-        stmt.order_by(*order_by).limit(page_size).offset((page - 1) * page_size)
-    ).mappings()
-    return [dict(r) for r in rows], int(total or 0)
+    offset = (page - 1) * page_size
+    rows = [
+        dict(r)
+        for r in session.execute(
+            stmt.order_by(*order_by).limit(page_size).offset(offset)
+        ).mappings()
+    ]
+    if len(rows) < page_size and (rows or offset == 0):
+        return rows, Total(offset + len(rows))
+    return rows, capped_count(session, stmt, cap=offset + count_cap)
+
+
+def capped_count(session: Session, stmt: Select[Any], *, cap: int = COUNT_CAP) -> Total:
+    """Rows of ``stmt``, counted up to ``cap``: ``Total(cap, exact=False)`` when there are more.
+
+    ``SELECT count(*) FROM (stmt LIMIT cap + 1)``: PostgreSQL stops reading at ``cap + 1`` rows.
+    """
+    cap = max(0, int(cap))
+    inner = stmt.order_by(None).limit(cap + 1).subquery()
+    n = int(session.scalar(select(func.count()).select_from(inner)) or 0)
+    return Total(cap, exact=False) if n > cap else Total(n)
+
+
+Key = tuple[ColumnElement[Any], bool]
+"""A keyset sort key: (column, descending). NULLs always come last, as in the lists."""
+
+
+def after_condition(keys: Sequence[Key], values: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows strictly after ``values`` in the order of ``keys`` (NULLs last in either direction).
+
+    The last key must be unique and NOT NULL (the id), so the order is total and a chunk never
+    repeats or skips a row. Written as ``k1 > v1 OR (k1 = v1 AND (k2 > v2 ...))`` with the NULL
+    cases spelled out, which the planner turns into an index range on ``(k1, ..., id)``.
+    """
+    if len(keys) != len(values) or not keys:
+        raise ValueError("one value per key")
+    (col, desc), value = keys[0], values[0]
+    rest = keys[1:]
+    if value is None:
+        # Nothing sorts after a NULL but other NULLs (NULLs last).
+        beyond: ColumnElement[bool] = false()
+        same: ColumnElement[bool] = col.is_(None)
+    else:
+        beyond = or_(col < value if desc else col > value, col.is_(None))
+        same = col == value
+    if not rest:
+        return beyond
+    return or_(beyond, and_(same, after_condition(rest, values[1:])))
+
+
+def keyset_page(
+    session: Session,
+    stmt: Select[Any],
+    *,
+    keys: Sequence[Key],
+    after: Sequence[Any] | None,
+    page_size: int,
+) -> list[dict[str, Any]]:
+    """The ``page_size`` rows of ``stmt`` that follow ``after`` (the sort values of the last row
+    read; ``None`` for the first chunk), in the order of ``keys``.
+
+    Unlike OFFSET, the cost does not grow with the position: chunk 100 is as cheap as chunk 1,
+    and each chunk may run in a transaction of its own (no snapshot held across a long read).
+    """
+    page_size = clamp_int(
+        page_size, field="page_size", label="Lignes par page", low=1, high=PAGE_SIZE_MAX * 20
+    )
+    order = [(col.desc() if desc else col.asc()).nulls_last() for col, desc in keys]
+    if after is not None:
+        stmt = stmt.where(after_condition(keys, list(after)))
+    return [dict(r) for r in session.execute(stmt.order_by(*order).limit(page_size)).mappings()]

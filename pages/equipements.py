@@ -34,10 +34,10 @@ from db.equipment.service import (
     client_choices,
     create_equipement,
     date_limits,
+    export_chunk_equipements,
     get_equipement_detail,
     import_equipements_csv,
     import_template_csv,
-    iter_equipements_for_export,
     list_equipement_interventions,
     list_equipements,
     list_historique_maintenance,
@@ -76,6 +76,7 @@ F_Q, F_STATUT, F_CRIT, F_CLIENT, F_MAINT, F_GARANTIE = (
     "equip.f.maintenance",
     "equip.f.garantie",
 )
+F_CLIENT_Q = "equip.f.client_q"
 QP_SEEN = "equip.qp_seen"
 
 
@@ -168,12 +169,26 @@ def _reset_filters() -> None:
     st.session_state[F_STATUT] = []
     st.session_state[F_CRIT] = []
     st.session_state[F_CLIENT] = None
+    st.session_state[F_CLIENT_Q] = ""
     st.session_state[F_MAINT] = None
     st.session_state[F_GARANTIE] = None
 
 
-def _clients(actor: Actor) -> dict[int, str]:
-    return dict(run_read(actor, client_choices) or [])
+def _clients(actor: Actor, q: str = "", include: int | None = None) -> dict[int, str]:
+    """Clients whose name contains ``q`` (the first ``CLIENT_CHOICES_LIMIT`` by name), plus the
+    one already chosen: a picker never loads every client (there may be tens of thousands)."""
+    return dict(run_read(actor, client_choices, q=q, include=include) or [])
+
+
+def client_search(key: str, *, label: str | None = None) -> str:
+    """The text box that narrows a client picker (what the user typed, trimmed)."""
+    value = st.text_input(
+        label or t("equip.filter.client_search"),
+        key=key,
+        placeholder=t("equip.filter.client_search.placeholder"),
+        icon=":material/search:",
+    )
+    return value.strip() if isinstance(value, str) else ""
 
 
 def render_filters(actor: Actor) -> tuple[EquipementFilters, FormFeedback]:
@@ -209,7 +224,10 @@ def render_filters(actor: Actor) -> tuple[EquipementFilters, FormFeedback]:
         feedback.slot("criticites")
     client_id = None
     if actor.role != "client":  # a client only ever sees its own company
-        names = _clients(actor)
+        with c3:
+            found = client_search(F_CLIENT_Q)
+        chosen = st.session_state.get(F_CLIENT)
+        names = _clients(actor, found, chosen if isinstance(chosen, int) else None)
         if st.session_state.get(F_CLIENT) not in names:
             st.session_state[F_CLIENT] = None
         with c3:
@@ -291,7 +309,7 @@ def render_list(actor: Actor) -> None:
         export_buttons(
             key="equip.export",
             actor=actor,
-            iter_rows=iter_equipements_for_export,
+            fetch_chunk=export_chunk_equipements,
             filters=filters,
             sort=result.sort,
             total=result.total,
@@ -432,7 +450,10 @@ def render_create(actor: Actor) -> None:
     gen = st.session_state.setdefault("equip.new.gen", 0)
     prefix = f"equip.new.{gen}"
     form = FormFeedback(prefix)
-    clients = _clients(actor)
+    # Outside the form: typing narrows the client list at once (a form waits for its submit).
+    found = client_search(f"{prefix}.client_q")
+    chosen = st.session_state.get(f"{prefix}.client_id")
+    clients = _clients(actor, found, chosen if isinstance(chosen, int) else None)
     with st.form(f"{prefix}.form", enter_to_submit=False):
         data = equipment_fields(form, prefix, {}, clients, with_statut=True)
         submitted = st.form_submit_button(
@@ -458,6 +479,10 @@ def render_edit(actor: Actor, detail: EquipementDetail, clients: dict[int, str])
         # The form is (re)created now: remember which version of the row it shows.
         st.session_state[version_key] = e["updated_at"]
     form = FormFeedback(prefix)
+    found = client_search(f"{prefix}.client_q")
+    if found:
+        chosen = st.session_state.get(f"{prefix}.client_id", e["client_id"])
+        clients = _clients(actor, found, chosen if isinstance(chosen, int) else e["client_id"])
     with st.form(f"{prefix}.form", enter_to_submit=False):
         data = equipment_fields(form, prefix, e, clients, with_statut=False)
         submitted = st.form_submit_button(
@@ -839,7 +864,7 @@ def render_detail(actor: Actor, raw_id: str) -> None:
         render_qr(detail)
     if can_write:
         with tabs[7]:
-            render_edit(actor, detail, _clients(actor))
+            render_edit(actor, detail, _clients(actor, include=e["client_id"]))
 
 
 # --------------------------------------------------------------------------------------------

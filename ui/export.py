@@ -1,18 +1,24 @@
 """Export the *whole filtered set* of a list to CSV or Excel, streamed from the database.
 
-The service yields rows from a server-side cursor (``yield_per``), the file is written row by
-row (XlsxWriter in constant-memory mode), and a progress bar follows long exports::
+The service gives the rows chunk by chunk, the file is written row by row (XlsxWriter in
+constant-memory mode), and a progress bar follows long exports::
 
     export_buttons(
         key="equip.export",
         actor=actor,
-        iter_rows=iter_equipements_for_export,  # iter_rows(*, session, filters, sort, chunk_size)
+        fetch_chunk=export_chunk_equipements,   # fetch_chunk(*, session, filters, sort, after,
+                                                #   chunk_size) -> (rows, next ``after`` | None)
         filters=filters,
         sort=result.sort,
         total=result.total,                     # from the list: no extra COUNT
         columns=EXPORT_COLUMNS,                 # ui.table.Column, same formats as the list
         file_stem="equipements",
     )
+
+With ``fetch_chunk`` (keyset reads) every chunk is read in a short transaction of its own: an
+export of 100,000 rows holds no snapshot (and no connection) while the file is written. The
+older ``iter_rows(*, session, filters, sort, chunk_size)`` (a server-side cursor with
+``yield_per`` in one transaction) is still accepted.
 
 The writers (``write_csv``, ``write_xlsx``) take any iterable of mappings and are usable (and
 tested) without Streamlit. Text cells that a spreadsheet would run as a formula (``=``, ``+``,
@@ -27,7 +33,7 @@ import io
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, BinaryIO, Literal
@@ -44,6 +50,7 @@ from ui.table import Column
 log = logging.getLogger(__name__)
 Format = Literal["csv", "xlsx"]
 Progress = Callable[[int], None]
+FetchChunk = Callable[..., tuple[Sequence[Mapping[str, Any]], Any]]
 CHUNK_SIZE = 1000
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, minus the header
 XLSX_MAX_CELL = 32_767
@@ -216,7 +223,8 @@ def export_buttons(
     *,
     key: str,
     actor: Actor,
-    iter_rows: Callable[..., Iterable[Mapping[str, Any]]],
+    iter_rows: Callable[..., Iterable[Mapping[str, Any]]] | None = None,
+    fetch_chunk: FetchChunk | None = None,
     filters: Any,
     sort: tuple[str, bool] | None,
     total: int,
@@ -244,8 +252,13 @@ def export_buttons(
         elif wanted == "xlsx" and total > XLSX_MAX_ROWS:
             st.warning(t("export.too_many_xlsx", count=fmt_number(total)))
         else:
+            source: Callable[..., Iterable[Mapping[str, Any]]] | None = iter_rows
+            if fetch_chunk is not None:
+                source = _chunked(actor, fetch_chunk)
+            if source is None:
+                raise ValueError("export_buttons needs iter_rows or fetch_chunk")
             built = _build_from_db(
-                wanted, actor, iter_rows, filters, sort, total, columns, file_stem, chunk_size
+                wanted, actor, source, filters, sort, total, columns, file_stem, chunk_size
             )
             if built is not None:
                 data, count = built
@@ -272,6 +285,42 @@ def export_buttons(
             on_click="ignore",
             type="primary",
         )
+
+
+def iter_chunks(
+    actor: Actor,
+    fetch_chunk: FetchChunk,
+    *,
+    filters: Any,
+    sort: tuple[str, bool] | None,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[Mapping[str, Any]]:
+    """Every row, one short transaction per chunk (``fetch_chunk`` reads after the last row).
+
+    No transaction stays open while rows are written: a slow spreadsheet writer or a slow
+    user never holds a snapshot (which would keep VACUUM from cleaning up) or a connection.
+    """
+    after: Any = None
+    while True:
+        with session_scope(actor) as session:
+            rows, after = fetch_chunk(
+                session=session, filters=filters, sort=sort, after=after, chunk_size=chunk_size
+            )
+        yield from rows
+        if after is None:
+            return
+
+
+def _chunked(actor: Actor, fetch_chunk: FetchChunk) -> Callable[..., Iterable[Mapping[str, Any]]]:
+    """``fetch_chunk`` as an ``iter_rows`` that ignores the session it is given."""
+
+    def iter_rows(
+        *, session: Any, filters: Any, sort: tuple[str, bool] | None, chunk_size: int
+    ) -> Iterable[Mapping[str, Any]]:
+        return iter_chunks(actor, fetch_chunk, filters=filters, sort=sort, chunk_size=chunk_size)
+
+    iter_rows.chunked = True  # type: ignore[attr-defined]
+    return iter_rows
 
 
 def _build_from_db(
@@ -301,16 +350,30 @@ def _build_from_db(
             )
 
     try:
-        # One read-only transaction: a consistent snapshot read by a server-side cursor.
-        with st.spinner(t("export.working")), session_scope(actor) as session:
-            rows = iter_rows(session=session, filters=filters, sort=sort, chunk_size=chunk_size)
-            result = build_export(
-                fmt,
-                rows,
-                columns,
-                on_progress=progress if long else None,
-                sheet_name=file_stem,
-            )
+        with st.spinner(t("export.working")):
+            if getattr(iter_rows, "chunked", False):
+                # Keyset chunks, each in its own short transaction (see iter_chunks).
+                rows = iter_rows(session=None, filters=filters, sort=sort, chunk_size=chunk_size)
+                result = build_export(
+                    fmt,
+                    rows,
+                    columns,
+                    on_progress=progress if long else None,
+                    sheet_name=file_stem,
+                )
+            else:
+                # One read-only transaction: a consistent snapshot read by a server-side cursor.
+                with session_scope(actor) as session:
+                    rows = iter_rows(
+                        session=session, filters=filters, sort=sort, chunk_size=chunk_size
+                    )
+                    result = build_export(
+                        fmt,
+                        rows,
+                        columns,
+                        on_progress=progress if long else None,
+                        sheet_name=file_stem,
+                    )
     except Exception as exc:
         if health.is_unavailable(exc):
             raise  # "base de données indisponible" (ui.outage), not an export failure

@@ -108,15 +108,28 @@ class TableResult:
     failed: bool = False
 
 
+def is_exact(total: int) -> bool:
+    """False for a capped total (``db.query.Total`` with ``exact=False``): more rows exist."""
+    return bool(getattr(total, "exact", True))
+
+
+def page_count(total: int, page_size: int) -> int:
+    """Pages the picker offers: one more than the known rows fill when the total is capped,
+    so the user can always go further (each step moves the counting horizon along)."""
+    pages = max(1, math.ceil(total / page_size))
+    return pages if is_exact(total) else pages + 1
+
+
 def range_label(page: int, page_size: int, total: int) -> str:
-    """``26–50 sur 1 234`` (``0–0 sur 0`` for an empty list)."""
+    """``26–50 sur 1 234`` (``0–0 sur 0`` for an empty list), ``1–25 sur plus de 10 000`` when
+    the list stopped counting."""
     first = 0 if total == 0 else (page - 1) * page_size + 1
-    last = min(page * page_size, total)
+    last = page * page_size if not is_exact(total) else min(page * page_size, total)
     return t(
-        "table.range",
+        "table.range" if is_exact(total) else "table.range_more",
         first=fmt_number(first),
         last=fmt_number(last),
-        total=fmt_number(total),
+        total=fmt_number(int(total)),
     )
 
 
@@ -197,7 +210,7 @@ def paged_table(
 
     outcome = load(page)
     if outcome.ok and outcome.value is not None and page > 1:
-        last_page = max(1, math.ceil(outcome.value[1] / page_size))
+        last_page = page_count(outcome.value[1], page_size)
         if page > last_page:  # rows vanished since the user chose this page
             page = last_page
             st.session_state[gen_key] += 1
@@ -208,7 +221,7 @@ def paged_table(
         return TableResult(page=page, page_size=page_size, sort=sort, failed=True)
     rows, total = outcome.value
     rows = list(rows)
-    num_pages = max(1, math.ceil(total / page_size))
+    num_pages = page_count(total, page_size)
 
     # A selection belongs to the page it was made on.
     view = f"{signature}|{page}"

@@ -26,7 +26,10 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
+    any_,
+    cast,
     column,
     exists,
     func,
@@ -38,6 +41,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -51,7 +55,7 @@ from db.equipment.models import (
 from db.errors import ConflictError, ServiceError, ValidationError
 from db.interventions.models import Document, Intervention, Tache
 from db.people.models import Client, Technicien, User
-from db.query import like_pattern, paginate
+from db.query import Key, Total, capped_count, keyset_page, like_pattern, paginate
 from db.session import Actor
 from db.validation import (
     INT4_MAX,
@@ -354,6 +358,9 @@ SORT_KEYS: dict[str, ColumnElement[Any]] = {
 }
 DEFAULT_SORT: Sort = ("nom", False)
 SEARCH_COLUMNS = (_E.nom, _E.modele, _E.fabricant, _E.numero_serie, _E.localisation)
+# Client pickers list at most this many companies (there may be tens of thousands): the user
+# types part of a name to find the others.
+CLIENT_CHOICES_LIMIT = 50
 
 
 FILTER_LABELS = {
@@ -412,15 +419,14 @@ def clean_filters(filters: Any) -> EquipementFilters:
 def _conditions(filters: EquipementFilters) -> list[ColumnElement[bool]]:
     f = filters
     conds: list[ColumnElement[bool]] = []
-    # Every word must appear in one of the searched columns (order and case ignored).
+    # Every word must appear in one of the searched columns or in the client's name (order and
+    # case ignored). equipement_search_ids() answers each word from trigram indexes, once per
+    # statement; under row-level security an ILIKE here would read every machine (see its file).
     for term in f.q.split()[:10]:
         pattern = like_pattern(term[:100])
-        conds.append(
-            or_(
-                *(col.ilike(pattern, escape="\\") for col in SEARCH_COLUMNS),
-                _C.nom_entreprise.ilike(pattern, escape="\\"),
-            )
-        )
+        # CAST makes "= ANY (array)" of the one-row subquery (a bare subquery would be "IN").
+        found = cast(select(func.equipement_search_ids(pattern)).scalar_subquery(), ARRAY(Integer))
+        conds.append(_E.id == any_(found))
     if f.statuts:
         conds.append(_E.statut.in_([StatutEquipement(s) for s in f.statuts]))
     if f.criticites:
@@ -486,15 +492,75 @@ def _stream(session: Session, stmt: Select[Any], chunk: int) -> Iterator[dict[st
         yield dict(row)
 
 
-def count_equipements(*, session: Session, filters: EquipementFilters | None = None) -> int:
-    """Number of rows the filtered list has (the export's progress total)."""
-    return int(session.scalar(select(func.count()).select_from(_filtered(filters).subquery())) or 0)
+def export_chunk_equipements(
+    *,
+    session: Session,
+    filters: EquipementFilters | None = None,
+    sort: Sort | None = None,
+    after: Any = None,
+    chunk_size: int = 1000,
+) -> tuple[list[dict[str, Any]], int | None]:
+    """The next ``chunk_size`` rows of the filtered list after machine ``after`` (an id; None
+    for the first chunk) in the list's order, and the id to pass for the chunk after (None at
+    the end).
+
+    Keyset reads (an index range after the last row, never an OFFSET), so an export may run
+    each chunk in a short transaction of its own instead of holding one snapshot for the whole
+    file. A machine that left the list between two chunks (deleted, no longer visible) ends
+    the export there rather than restart it.
+    """
+    key, descending = clean_sort(sort, keys=SORT_KEYS, default=DEFAULT_SORT)
+    chunk = clamp_int(
+        chunk_size, field="chunk_size", label="Taille des paquets", low=1, high=MAX_EXPORT_CHUNK
+    )
+    keys: list[Key] = [(SORT_KEYS[key], descending), (_E.id, descending)]
+    stmt = _filtered(filters)
+    values: list[Any] | None = None
+    if after is not None:
+        last = clean_id(after, field="after", label="Reprise de l'export")
+        row = session.execute(
+            select(SORT_KEYS[key], _E.id).join(_C, _C.id == _E.client_id).where(_E.id == last)
+        ).first()
+        if row is None:
+            return [], None
+        values = list(row)
+    rows = keyset_page(session, stmt, keys=keys, after=values, page_size=chunk)
+    return rows, (rows[-1]["id"] if len(rows) == chunk else None)
 
 
-def client_choices(*, session: Session) -> list[tuple[int, str]]:
-    """``(id, company name)`` of every client the user may see, by name."""
-    rows = session.execute(select(_C.id, _C.nom_entreprise).order_by(_C.nom_entreprise, _C.id))
-    return [(r.id, r.nom_entreprise) for r in rows]
+def count_equipements(*, session: Session, filters: EquipementFilters | None = None) -> Total:
+    """Number of rows the filtered list has (the export's progress total), exact up to
+    ``COUNT_CAP`` rows (``db.query.capped_count``)."""
+    return capped_count(session, _filtered(filters))
+
+
+def client_choices(
+    *,
+    session: Session,
+    q: Any = "",
+    limit: Any = CLIENT_CHOICES_LIMIT,
+    include: Any = None,
+) -> list[tuple[int, str]]:
+    """``(id, company name)`` of the clients the user may see whose name contains ``q``, by
+    name, at most ``limit`` of them (there may be tens of thousands: pickers search, they never
+    load them all). ``include`` (a client id) is always listed when visible, so a picker keeps
+    showing the client already chosen whatever is typed.
+    """
+    term = clean_search(q, field="q", label="Client")
+    limit = clamp_int(limit, field="limit", label="Nombre de clients", low=1, high=500)
+    keep = None if include is None else clean_id(include, field="include", label="Client")
+    stmt = select(_C.id, _C.nom_entreprise)
+    if term.strip():
+        stmt = stmt.where(_C.nom_entreprise.ilike(like_pattern(term.strip()[:100]), escape="\\"))
+    rows = [
+        (r.id, r.nom_entreprise)
+        for r in session.execute(stmt.order_by(_C.nom_entreprise, _C.id).limit(limit))
+    ]
+    if keep is not None and keep not in {cid for cid, _ in rows}:
+        name = session.scalar(select(_C.nom_entreprise).where(_C.id == keep))
+        if name is not None:
+            rows.insert(0, (keep, name))
+    return rows
 
 
 # --------------------------------------------------------------------------------------------

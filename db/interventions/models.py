@@ -119,7 +119,15 @@ class Intervention(Timestamps, Base):
             "idx_open_interventions",
             "priorite",
             "date_creation",
-            postgresql_where="statut IN ('ouverte', 'affectee', 'en_cours')",
+            # The product's four open statuses (revision 0007; 0001 left en_attente out).
+            postgresql_where="statut IN ('ouverte', 'affectee', 'en_cours', 'en_attente')",
+        ),
+        Index(
+            "idx_open_interventions_deadline",
+            "date_limite",
+            "date_creation",
+            "id",
+            postgresql_where="statut IN ('ouverte', 'affectee', 'en_cours', 'en_attente')",
         ),
         Index("idx_intervention_client_date", "client_id", "date_creation"),
         Index("idx_intervention_contrat", "contrat_id"),

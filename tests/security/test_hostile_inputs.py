@@ -55,6 +55,9 @@ NOT_ENTRY_POINTS: dict[str, str] = {
     # Sign-in lives in db.people.auth (the login rewrite, with its own tests); this pure
     # helper stays in the people service for it.
     "db.people.service.verify_password": "login helper of db.people.auth",
+    # Builds an SQL condition from column objects and the values of a row already read: no
+    # user input reaches it (keyset_page, which takes it, has its case).
+    "db.query.after_condition": "SQL building block of keyset_page",
 }
 ROLES = ("admin", "responsable", "technicien", "client")
 # Who calls what, as the pages do: each database role may read only what its pages show
@@ -537,7 +540,21 @@ CASES: dict[str, Case] = {
             "chunk_size": d.draw(maybe(st.integers(1, 2000), hostile_number)),
         }
     ),
-    f"{E}.client_choices": Case(_none),
+    f"{E}.client_choices": Case(
+        lambda d, c: {
+            "q": d.draw(maybe(st.just("atlas"), hostile_any)),
+            "limit": _limit(d),
+            "include": d.draw(st.one_of(st.none(), hostile_number)),
+        }
+    ),
+    f"{E}.export_chunk_equipements": Case(
+        lambda d, c: {
+            "filters": _filters(d, c),
+            "sort": _sort(d, equipment.SORT_KEYS),
+            "after": None if d.draw(st.booleans()) else _equip_id(d, c),
+            "chunk_size": d.draw(maybe(st.integers(1, 2000), hostile_number)),
+        }
+    ),
     f"{E}.clean_filters": Case(lambda d, c: {"filters": _filters(d, c)}, roles=("admin",)),
     f"{E}.date_limits": Case(lambda d, c: {"today": d.draw(hostile_date)}, roles=("admin",)),
     f"{E}.get_equipement_detail": Case(
@@ -606,6 +623,19 @@ CASES: dict[str, Case] = {
     f"{R}.week_bounds": Case(lambda d, c: {"day": d.draw(hostile_date)}, roles=("admin",)),
     # ---- shared query helpers
     f"{Q}.like_pattern": Case(lambda d, c: {"term": d.draw(hostile_any)}, roles=("admin",)),
+    f"{Q}.capped_count": Case(
+        lambda d, c: {"stmt": select(Equipement.id), "cap": d.draw(st.integers(0, 50))},
+        roles=("admin", "client"),
+    ),
+    f"{Q}.keyset_page": Case(
+        lambda d, c: {
+            "stmt": select(Equipement.id, Equipement.nom),
+            "keys": [(Equipement.nom, False), (Equipement.id, False)],
+            "after": None if d.draw(st.booleans()) else ["Pompe", 1],
+            "page_size": d.draw(maybe(st.integers(1, 50), hostile_number)),
+        },
+        roles=("admin", "client"),
+    ),
     f"{Q}.paginate": Case(
         lambda d, c: {
             "stmt": select(Equipement.id, Equipement.nom),

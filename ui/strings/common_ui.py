@@ -57,6 +57,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "table.desc": {"fr": "Décroissant", "en": "Descending"},
     "table.page_size": {"fr": "Lignes par page", "en": "Rows per page"},
     "table.range": {"fr": "{first}–{last} sur {total}", "en": "{first}–{last} of {total}"},
+    "table.range_more": {
+        "fr": "{first}–{last} sur plus de {total}",
+        "en": "{first}–{last} of more than {total}",
+    },
     "table.empty": {
         "fr": "Aucun résultat pour ces critères.",
         "en": "No results for these criteria.",

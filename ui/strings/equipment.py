@@ -14,6 +14,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "equip.filter.statut": {"fr": "Statut", "en": "Status"},
     "equip.filter.criticite": {"fr": "Criticité", "en": "Criticality"},
     "equip.filter.client": {"fr": "Client", "en": "Customer"},
+    "equip.filter.client_search": {"fr": "Chercher un client", "en": "Find a customer"},
+    "equip.filter.client_search.placeholder": {
+        "fr": "Partie du nom de l'entreprise",
+        "en": "Part of the company name",
+    },
     "equip.filter.all_clients": {"fr": "Tous les clients", "en": "All customers"},
     "equip.filter.any": {"fr": "Tous", "en": "All"},
     "equip.filter.maintenance": {
