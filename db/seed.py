@@ -1588,11 +1588,13 @@ def run_seed(
     rng_seed: int = 2026,
     now: datetime | None = None,
     bulk: bool | None = None,
+    generator: Generator | None = None,
 ) -> SeedReport:
     """Load the demo data into the database at ``url`` (owner URL) unless already there.
 
     ``bulk`` chooses the loader: None (default) takes the bulk path from ``BULK_SCALE`` on;
-    True / False force it either way (tests run the invariants on both).
+    True / False force it either way (tests run the invariants on both). ``generator``: rows
+    already generated (a benchmark loads the very rows it also COPYs raw).
     """
     started = time.perf_counter()
     url = url or config.owner_url()
@@ -1606,7 +1608,7 @@ def run_seed(
         bulk = scale >= BULK_SCALE if bulk is None else bulk
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        gen = build_generator(scale=scale, rng_seed=rng_seed, now=now)
+        gen = generator or build_generator(scale=scale, rng_seed=rng_seed, now=now)
         t0 = _timed(timings, "generate", t0)
         (load_bulk if bulk else load_with_triggers)(cur, gen, timings)
         t0 = time.perf_counter()
