@@ -1,0 +1,180 @@
+"""Lists stay bounded at any size: capped counts, keyset chunks, indexed search, client picker.
+
+Behaviour only (no timings): the COUNT stops at its cap and says so, a short page needs no
+COUNT, keyset chunks cover the list exactly once in the list's order (NULLs last), the search
+function answers through the app's roles no more than each role may read, and the client
+picker lists a bounded number of clients while keeping the chosen one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+from sqlalchemy.orm import Session
+
+from db.equipment import service as svc
+from db.equipment.models import Equipement
+from db.equipment.service import EquipementFilters as F
+from db.query import Total, capped_count, keyset_page, paginate
+from tests.conftest import act_as
+from tests.factories import make_client, make_equipement, world
+
+TOKEN = "Bqvz"  # in every name made here, so the demo data never interferes
+
+
+def fleet(conn: Connection, n: int = 7) -> tuple[dict[str, Any], list[int]]:
+    """The usual world plus ``n`` machines of client 1 named with TOKEN, some never serviced."""
+    w = world(conn)
+    ids = [
+        make_equipement(
+            conn,
+            w["client1"],
+            nom=f"{TOKEN} pompe {i % 3}",
+            numero_serie=f"{TOKEN}-{i:03d}",
+            prochaine_maintenance=None if i % 2 else date(2030, 1, 1 + i),
+        )
+        for i in range(n)
+    ]
+    return w, ids
+
+
+def mine(session: Session) -> Any:
+    return select(Equipement.id, Equipement.nom).where(Equipement.nom.like(f"{TOKEN}%"))
+
+
+def test_a_count_stops_at_its_cap_and_says_it_is_a_lower_bound(conn: Connection, session):
+    fleet(conn, 7)
+    total = capped_count(session, mine(session), cap=5)
+    assert isinstance(total, Total) and not total.exact and int(total) == 5
+    exact = capped_count(session, mine(session), cap=7)
+    assert exact.exact and int(exact) == 7
+
+
+def test_a_page_of_a_capped_list_reports_more_than_the_cap(conn: Connection, session):
+    fleet(conn, 7)
+    rows, total = paginate(
+        session, mine(session), order_by=[Equipement.id], page=1, page_size=2, count_cap=3
+    )
+    assert len(rows) == 2 and not total.exact and int(total) == 3
+    # Deeper pages move the counting horizon along: page 3 counts up to 4 + 3 rows.
+    rows, total = paginate(
+        session, mine(session), order_by=[Equipement.id], page=3, page_size=2, count_cap=3
+    )
+    assert len(rows) == 2 and total.exact and int(total) == 7
+
+
+def test_a_short_page_gives_the_exact_total_without_counting(conn: Connection, session):
+    fleet(conn, 7)
+    rows, total = paginate(
+        session, mine(session), order_by=[Equipement.id], page=4, page_size=2, count_cap=1
+    )
+    assert len(rows) == 1 and total.exact and int(total) == 7
+
+
+def test_a_page_past_the_end_is_empty_with_the_true_total(conn: Connection, session):
+    fleet(conn, 3)
+    rows, total = paginate(session, mine(session), order_by=[Equipement.id], page=9, page_size=2)
+    assert rows == [] and total.exact and int(total) == 3
+
+
+def test_keyset_chunks_cover_the_list_once_in_order_with_nulls_last(conn: Connection, session):
+    fleet(conn, 9)
+    keys = [(Equipement.prochaine_maintenance, False), (Equipement.id, False)]
+    stmt = select(Equipement.id, Equipement.prochaine_maintenance).where(
+        Equipement.nom.like(f"{TOKEN}%")
+    )
+    expected = [r["id"] for r in keyset_page(session, stmt, keys=keys, after=None, page_size=100)]
+    seen: list[int] = []
+    after = None
+    while True:
+        chunk = keyset_page(session, stmt, keys=keys, after=after, page_size=2)
+        if not chunk:
+            break
+        seen += [r["id"] for r in chunk]
+        after = [chunk[-1]["prochaine_maintenance"], chunk[-1]["id"]]
+    assert seen == expected and len(seen) == 9
+    dates = [
+        r["prochaine_maintenance"]
+        for r in keyset_page(session, stmt, keys=keys, after=None, page_size=100)
+    ]
+    assert dates[-4:] == [None] * 4 and dates[:5] == sorted(dates[:5])
+
+
+def test_keyset_chunks_descending_also_cover_the_list_once(conn: Connection, session):
+    fleet(conn, 9)
+    keys = [(Equipement.prochaine_maintenance, True), (Equipement.id, True)]
+    stmt = select(Equipement.id, Equipement.prochaine_maintenance).where(
+        Equipement.nom.like(f"{TOKEN}%")
+    )
+    seen, after = [], None
+    while chunk := keyset_page(session, stmt, keys=keys, after=after, page_size=4):
+        seen += [r["id"] for r in chunk]
+        after = [chunk[-1]["prochaine_maintenance"], chunk[-1]["id"]]
+    assert len(seen) == len(set(seen)) == 9
+
+
+def test_export_chunks_give_the_whole_filtered_list_in_the_list_order(conn: Connection, session):
+    w, ids = fleet(conn, 7)
+    act_as(session, w["actor_resp"])
+    filters = F(q=TOKEN)
+    for sort in (("nom", False), ("prochaine_maintenance", True), ("client_nom", False)):
+        page, _ = svc.list_equipements(session=session, filters=filters, sort=sort, page_size=100)
+        rows, after = [], None
+        while True:
+            chunk, after = svc.export_chunk_equipements(
+                session=session, filters=filters, sort=sort, after=after, chunk_size=3
+            )
+            rows += chunk
+            if after is None:
+                break
+        assert [r["id"] for r in rows] == [r["id"] for r in page], sort
+        assert sorted(r["id"] for r in rows) == sorted(ids)
+
+
+def test_the_search_finds_a_word_in_the_machine_or_its_client_through_the_app_role(
+    conn: Connection, session
+):
+    w, ids = fleet(conn, 4)
+    other_client, _ = make_client(conn, nom_entreprise=f"{TOKEN}-Pompes du Sud")
+    other = make_equipement(conn, other_client, nom="Broyeur", numero_serie=f"{TOKEN}-X")
+    act_as(session, w["actor_resp"])
+    rows, total = svc.list_equipements(session=session, filters=F(q=f"{TOKEN} pompe"))
+    assert {r["id"] for r in rows} == {*ids, other} and int(total) == 5
+    rows, _ = svc.list_equipements(session=session, filters=F(q=f"{TOKEN.upper()} SUD"))
+    assert [r["id"] for r in rows] == [other]
+    # LIKE wildcards typed by the user are literal characters.
+    rows, _ = svc.list_equipements(session=session, filters=F(q=f"{TOKEN}%"))
+    assert rows == []
+
+
+def test_the_search_function_answers_a_client_only_about_its_own_machines(
+    conn: Connection, session
+):
+    w, _ = fleet(conn, 3)  # client 1 matches too: the function must not list it
+    foreign = make_equipement(conn, w["client2"], nom=f"{TOKEN} pompe étrangère")
+    act_as(session, w["actor_client2"])
+    ids_seen = session.scalar(select(func.equipement_search_ids(f"%{TOKEN}%")))
+    assert ids_seen == [foreign]
+
+
+def test_the_client_picker_is_bounded_searchable_and_keeps_the_chosen_client(
+    conn: Connection, session
+):
+    w = world(conn)
+    made = [make_client(conn, nom_entreprise=f"{TOKEN} Société {i:02d}")[0] for i in range(6)]
+    act_as(session, w["actor_resp"])
+    assert len(svc.client_choices(session=session, limit=3)) == 3
+    found = svc.client_choices(session=session, q=f"{TOKEN.lower()} société", limit=4)
+    assert [cid for cid, _ in found] == made[:4]
+    kept = svc.client_choices(session=session, q=f"{TOKEN} Société", limit=2, include=made[5])
+    assert [cid for cid, _ in kept] == [made[5], made[0], made[1]]
+
+
+def test_a_client_sees_only_itself_in_the_picker_whatever_it_asks(conn: Connection, session):
+    w = world(conn)
+    act_as(session, w["actor_client1"])
+    assert [cid for cid, _ in svc.client_choices(session=session, include=w["client2"])] == [
+        w["client1"]
+    ]
