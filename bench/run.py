@@ -5,12 +5,14 @@
    A database is reused when its schema is at the head revision and its marker (a comment on
    the database, written once the seed committed) names the same scale; otherwise it is
    dropped and rebuilt (migrate + seed).
-2. Per database, one worker process (``bench.worker pages``) times an empty Streamlit script,
-   the login screen and every page × role with ``AppTest``; its peak RSS is the app's after
-   visiting every page.
+2. Per database, one worker process (``bench.worker serve``) times an empty Streamlit script,
+   the login screen and every page × role with ``AppTest``; both are asked in turn, cell by
+   cell, so the machine's load falls on both scales alike. A worker's peak RSS is the app's
+   after visiting every page.
 3. View refresh and retention (``archive_old_interventions()``, rolled back) on both; CSV and
    Excel exports of up to ``--export-rows`` machines on the large one, each in its own
-   process (time and peak RSS); the bulk loader's measurement when ``bench.bulk_load`` exists.
+   process (time and peak RSS); bulk load against raw COPY (``bench/bulk_load.py``, on a
+   database of its own at ``--bulk-scale``) when that script exists.
 4. One table on stdout (medians of ``--reps`` runs), the same data with every sample in
    ``bench/results/<timestamp>.json``; ``python -m bench.compare old.json new.json`` puts two
    runs side by side.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import math
 import os
@@ -41,6 +44,7 @@ TARGET_INTERVENTIONS = 1_000_000
 INTERVENTIONS_PER_SCALE = 585
 DEFAULT_SCALE = math.ceil(TARGET_INTERVENTIONS / INTERVENTIONS_PER_SCALE)
 SMALL_SCALE = 1
+BULK_SCALE = 200  # bulk load vs raw COPY: ~117,000 interventions, about a minute
 MARKER = "mif-bench scale={scale} seed={seed}"
 MISSING = "<missing>"
 COUNTED = ("interventions", "equipements", "clients", "users", "mouvements_stock", "factures")
@@ -169,6 +173,7 @@ def prepare_database(name: str, scale: int, log: Log, *, rebuild: bool = False) 
             engine.dispose()
         info["migrate_seconds"] = migrated - started
         info["seed_seconds"] = report.seconds
+        info["seed_timings"] = getattr(report, "timings", None)  # the bulk path's steps
         info["build_seconds"] = time.perf_counter() - started
         log(
             f"  base {name} prête en {info['build_seconds']:.1f} s (seed {seeded - migrated:.1f} s)"
@@ -184,19 +189,136 @@ def prepare_database(name: str, scale: int, log: Log, *, rebuild: bool = False) 
 # --------------------------------------------------------------------------------------------
 
 
-def _worker(args: list[str], database: str, log: Log, quiet: bool) -> dict[str, Any]:
-    """Run ``bench.worker`` on ``database`` and return the JSON it wrote."""
+def _worker_env(database: str) -> dict[str, str]:
+    # The worker's database, no deliberate pause on logged-out runs (a defence, not work), and
+    # a cookie key even on an external server (the app refuses to start without one).
+    env = dict(os.environ, MIF_DB_NAME=database, MIF_LOGIN_DELAY="0")
+    env.setdefault("MIF_COOKIE_KEY", "bench-only-cookie-key-0123456789abcdef")
+    return env
+
+
+def _worker(args: list[str], database: str, quiet: bool, attempts: int = 2) -> dict[str, Any]:
+    """Run ``bench.worker`` on ``database`` and return the JSON it wrote.
+
+    Tried twice: the embedded server's owner list (a JSON file every process using the server
+    rewrites at start and exit) can be read half-written when processes start and stop at the
+    same moment, which fails a start that a second try passes.
+    """
+    try:
+        return _worker_once(args, database, quiet)
+    except RuntimeError:
+        if attempts <= 1:
+            raise
+        time.sleep(1)
+        return _worker(args, database, quiet, attempts - 1)
+
+
+def _worker_once(args: list[str], database: str, quiet: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="mif-bench-") as folder:
         out = Path(folder) / "result.json"
-        env = dict(os.environ, MIF_DB_NAME=database)
         command = [sys.executable, "-m", "bench.worker", *args, "--out", str(out)]
-        if quiet:
-            command.append("--quiet")
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=quiet, text=True)
+        done = subprocess.run(
+            command, cwd=ROOT, env=_worker_env(database), capture_output=quiet, text=True
+        )
         if done.returncode != 0:
             detail = (done.stderr or "")[-4000:] if quiet else ""
             raise RuntimeError(f"bench.worker {' '.join(args)} failed on {database}\n{detail}")
         return json.loads(out.read_text())
+
+
+class PageWorker:
+    """A ``bench.worker serve`` process: the app on one database, measured cell by cell."""
+
+    def __init__(self, database: str, quiet: bool) -> None:
+        self.database = database
+        self._errors = tempfile.TemporaryFile(mode="w+") if quiet else None  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.worker", "serve"],
+            cwd=ROOT,
+            env=_worker_env(database),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._errors,
+            text=True,
+        )
+
+    def ask(self, op: str, **fields: Any) -> dict[str, Any]:
+        """Send one request and wait for its answer (``RuntimeError`` on a failure)."""
+        from bench.worker import REPLY
+
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps({"op": op, **fields}) + "\n")
+        self.process.stdin.flush()
+        for line in self.process.stdout:
+            if line.startswith(REPLY):
+                answer = json.loads(line[len(REPLY) :])
+                if "error" in answer:
+                    raise RuntimeError(f"{self.database}: {answer['error']}{self._stderr()}")
+                return answer
+        raise RuntimeError(f"{self.database}: the worker stopped{self._stderr()}")
+
+    def _stderr(self) -> str:
+        if self._errors is None:
+            return ""
+        self._errors.seek(0)
+        return "\n" + self._errors.read()[-4000:]
+
+    def close(self) -> None:
+        """Let the process end (it does after ``finish`` or when stdin closes), else kill it.
+
+        A clean exit matters: the embedded server's owner list is updated at exit.
+        """
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self._errors is not None:
+            self._errors.close()
+
+
+def measure_pages(
+    names: dict[str, str], reps: int, warmup: int, quiet: bool, log: Log
+) -> dict[str, dict[str, Any]]:
+    """Every cell on every database, interleaved: for each repetition and each cell, one
+    sample per database (the order alternating), so that the machine's busy moments fall on
+    both scales alike. ``warmup`` rounds are run first and not kept."""
+    workers = {kind: PageWorker(name, quiet) for kind, name in names.items()}
+    try:
+        described = {kind: w.ask("describe") for kind, w in workers.items()}
+        order: list[dict[str, str]] = []
+        for answer in described.values():
+            order += [c for c in answer["cells"] if c not in order]
+        available = {
+            kind: {c["key"] for c in answer["cells"]} for kind, answer in described.items()
+        }
+        samples: dict[str, dict[str, list[float]]] = {kind: {} for kind in workers}
+        kinds = list(workers)
+        for round_ in range(warmup + reps):
+            log(f"  tour {round_ + 1}/{warmup + reps}" + (" (chauffe)" if round_ < warmup else ""))
+            for cell in order:
+                for kind in kinds if round_ % 2 == 0 else kinds[::-1]:
+                    if cell["key"] not in available[kind]:
+                        continue
+                    seconds = workers[kind].ask("measure", key=cell["key"])["seconds"]
+                    if round_ >= warmup:
+                        samples[kind].setdefault(cell["key"], []).append(seconds)
+        out: dict[str, dict[str, Any]] = {}
+        for kind, worker in workers.items():
+            cells = samples[kind]
+            out[kind] = {
+                "empty_script": cells.pop("empty script|-"),
+                "empty_script_rerun": cells.pop("empty script rerun|-"),
+                "cells": [{**c, "samples": cells[c["key"]]} for c in order if c["key"] in cells],
+                "busiest_machine": described[kind]["busiest_machine"],
+                "peak_rss_mb": worker.ask("finish")["peak_rss_mb"],
+            }
+        return out
+    finally:
+        for worker in workers.values():
+            worker.close()
 
 
 def timed_sql(name: str, statement: str, *, rollback: bool) -> dict[str, Any]:
@@ -246,23 +368,36 @@ def measure_database_jobs(name: str, reps: int, log: Log) -> dict[str, Any]:
     return out
 
 
-def bulk_load_measure(large: dict[str, Any], log: Log) -> dict[str, Any] | None:
-    """The bulk loader's own measurement (``bench.bulk_load``), when that module exists."""
-    try:
-        from bench import bulk_load  # written separately; optional here
-    except ImportError:
+def bulk_load_measure(db: str, scale: int, quiet: bool, log: Log) -> dict[str, Any] | None:
+    """The bulk loader's comparison (``bench/bulk_load.py``), when that script exists.
+
+    It builds and drops its own database (``<db>_bulk``), loads the seed's rows at ``scale``
+    both by a raw COPY into plain tables and by the seed's bulk path, and prints its figures as
+    a JSON object on its last line, which is returned (None when the script is absent or
+    ``scale`` is 0; ``{"error": ...}`` when it failed, so the rest of the run is kept).
+    """
+    if scale <= 0 or importlib.util.find_spec("bench.bulk_load") is None:
         return None
-    runner = getattr(bulk_load, "measure", None) or getattr(bulk_load, "run", None)
-    if runner is None:
-        log("  bench.bulk_load n'offre ni measure() ni run() : ignoré")
-        return None
-    log("  bench.bulk_load…")
+    log(f"Chargement en masse contre COPY brut (bench/bulk_load.py, échelle {scale})")
+    command = [
+        sys.executable,
+        str(ROOT / "bench" / "bulk_load.py"),
+        *("--scale", str(scale), "--db", f"{db}_bulk"),
+    ]
+    done = subprocess.run(
+        command, cwd=ROOT, env=_worker_env(f"{db}_bulk"), capture_output=True, text=True
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        log(f"  bench/bulk_load.py a échoué :\n{done.stderr[-2000:]}")
+        return {"error": done.stderr[-2000:]}
+    if not quiet:
+        log("\n".join(f"  {line}" for line in lines[:-1]))
     try:
-        result = runner()
-    except Exception as exc:  # its failure must not lose the rest of the run
-        log(f"  bench.bulk_load a échoué : {exc!r}")
-        return {"error": repr(exc)}
-    return result if isinstance(result, dict) else {"result": repr(result)}
+        result = json.loads(lines[-1])
+    except ValueError:
+        return {"error": "no JSON line", "output": lines[-5:]}
+    return result if isinstance(result, dict) else {"result": result}
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,11 +421,21 @@ def build_rows(small: dict[str, Any], large: dict[str, Any], extra: dict[str, An
     rows.append(
         {
             "key": "empty script|-",
-            "measure": "empty Streamlit script",
+            "measure": "empty Streamlit script (new session)",
             "role": "-",
             "unit": "ms",
             "small": empty_s,
             "large": empty_l,
+        }
+    )
+    rows.append(
+        {
+            "key": "empty script rerun|-",
+            "measure": "empty script, rerun in a session",
+            "role": "-",
+            "unit": "ms",
+            "small": _median(small["pages"].get("empty_script_rerun"), 1000),
+            "large": _median(large["pages"].get("empty_script_rerun"), 1000),
         }
     )
     large_cells = {c["key"]: c for c in large["pages"]["cells"]}
@@ -358,6 +503,26 @@ def build_rows(small: dict[str, Any], large: dict[str, Any], extra: dict[str, An
             "large": large["pages"]["peak_rss_mb"],
         }
     )
+    bulk = extra.get("bulk_load") or {}
+    for key, label, unit in (
+        ("interventions_raw_rows_s", "interventions, raw COPY", "rows/s"),
+        ("interventions_bulk_rows_s", "interventions, bulk seed", "rows/s"),
+        ("interventions_ratio", "interventions, bulk / raw COPY", "ratio"),
+        ("all_raw_rows_s", "every table, raw COPY", "rows/s"),
+        ("all_bulk_rows_s", "every table, bulk seed", "rows/s"),
+        ("all_ratio", "every table, bulk / raw COPY", "ratio"),
+    ):
+        if isinstance(bulk.get(key), int | float):
+            rows.append(
+                {
+                    "key": f"bulk {key}|owner",
+                    "measure": f"bulk load (scale {bulk.get('scale')}): {label}",
+                    "role": "owner",
+                    "unit": unit,
+                    "small": None,
+                    "large": float(bulk[key]),
+                }
+            )
     for row in rows:
         row["large_vs_small"] = _ratio(row.get("large"), row.get("small"))
     return rows
@@ -368,10 +533,12 @@ def fmt_value(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
     if unit == "ms":
-        return f"{value:,.0f} ms" if value < 10_000 else f"{value / 1000:,.1f} s"
+        return f"{value:.0f} ms" if value < 10_000 else f"{value / 1000:.1f} s"
     if unit == "s":
         return f"{value:.2f} s" if value < 100 else f"{value:,.0f} s"
-    return f"{value:,.0f} {unit}"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    return f"{value:,.0f} {unit}".replace(",", " ")
 
 
 def fmt_ratio(value: float | None) -> str:
@@ -434,18 +601,12 @@ def header(result: dict[str, Any]) -> str:
             f"{c['interventions']:,} interventions, {c['equipements']:,} machines, "
             f"{c['clients']:,} clients, {c['users']:,} users, "
             f"{c['mouvements_stock']:,} stock movements".replace(",", " ")
+            + (" (reused)" if db["reused"] else f" (built in {db['build_seconds']:.0f} s)")
         )
     if result["databases"]["large"]["counts"]["interventions"] < TARGET_INTERVENTIONS:
         out.append(f"  (large: below the {TARGET_INTERVENTIONS:,} interventions target)")
     out.append("  bound = large <= 2 × small and <= 2 × empty script + 50 ms (issue 8, item 3)")
     return "\n".join(out)
-
-
-def bulk_lines(bulk: dict[str, Any] | None) -> str:
-    """The bulk loader's figures, one per line (its own format, printed as given)."""
-    if not bulk:
-        return ""
-    return "bulk load: " + ", ".join(f"{k} = {v}" for k, v in bulk.items())
 
 
 # --------------------------------------------------------------------------------------------
@@ -468,6 +629,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--db", default=os.environ.get("MIF_DB_NAME") or "mif_bench")
     p.add_argument("--small-db", default=None, help="default: <db>_small")
     p.add_argument("--export-rows", type=int, default=100_000)
+    p.add_argument(
+        "--bulk-scale",
+        type=int,
+        default=int(os.environ.get("BENCH_BULK_SCALE") or BULK_SCALE),
+        help=f"scale of the bulk load vs raw COPY comparison (default {BULK_SCALE}; 0: skip)",
+    )
     p.add_argument("--results", type=Path, default=RESULTS)
     p.add_argument("--rebuild", action="store_true", help="rebuild the databases even if reusable")
     p.add_argument("--drop", action="store_true", help="drop both databases at the end")
@@ -497,37 +664,40 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], Path]:
     result["databases"]["small"] = prepare_database(
         small_name, args.small_scale, log, rebuild=args.rebuild
     )
-    result["databases"]["large"] = prepare_database(args.db, args.scale, log, rebuild=args.rebuild)
-
-    measured: dict[str, dict[str, Any]] = {}
-    for kind, name in (("small", small_name), ("large", args.db)):
-        log(f"Pages ({kind}: {name})")
-        pages = _worker(
-            ["pages", "--reps", str(args.reps), "--warmup", str(args.warmup)],
-            name,
-            log,
-            args.quiet,
+    if small_name == args.db:  # one database for both columns (a quick check of the command)
+        if args.small_scale != args.scale:
+            raise SystemExit("--small-db = --db demande --small-scale = --scale.")
+        result["databases"]["large"] = result["databases"]["small"]
+    else:
+        result["databases"]["large"] = prepare_database(
+            args.db, args.scale, log, rebuild=args.rebuild
         )
-        jobs = measure_database_jobs(name, args.reps, log)
-        measured[kind] = {"pages": pages, "jobs": jobs}
+
+    names = {"small": small_name, "large": args.db}
+    log("Pages (petite et grande bases en alternance)")
+    pages = measure_pages(names, args.reps, args.warmup, args.quiet, log)
+    measured: dict[str, dict[str, Any]] = {}
+    for kind, name in names.items():
+        measured[kind] = {"pages": pages[kind], "jobs": measure_database_jobs(name, args.reps, log)}
     extra: dict[str, Any] = {}
     log(f"Exports ({args.db})")
     for fmt in ("csv", "xlsx"):
         extra[f"export_{fmt}"] = _worker(
-            ["export", "--format", fmt, "--rows", str(args.export_rows)], args.db, log, args.quiet
+            ["export", "--format", fmt, "--rows", str(args.export_rows)], args.db, args.quiet
         )
-    result["bulk_load"] = bulk_load_measure(result["databases"]["large"], log)
+    result["bulk_load"] = bulk_load_measure(args.db, args.bulk_scale, args.quiet, log)
+    extra["bulk_load"] = result["bulk_load"]
     result["measurements"] = {**measured, **extra}
     result["rows"] = build_rows(measured["small"], measured["large"], extra)
     result["seconds"] = (datetime.now(UTC) - started).total_seconds()
 
     args.results.mkdir(parents=True, exist_ok=True)
     path = args.results / f"{started:%Y%m%d-%H%M%S}.json"
-    path.write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    path.write_text(json.dumps(result, indent=1, ensure_ascii=False, default=str))
     if args.drop:
         from db import config, migrate
 
-        for name in (small_name, args.db):
+        for name in {small_name, args.db}:
             migrate.drop_database(config.owner_url(name))
     return result, path
 
@@ -539,9 +709,9 @@ def main(argv: list[str] | None = None) -> int:
     print(header(result))
     print()
     print(table(result))
-    bulk = bulk_lines(result.get("bulk_load"))
-    if bulk:
-        print(bulk)
+    bulk = result.get("bulk_load") or {}
+    if "error" in bulk:
+        print("bulk load: failed (see the JSON file)")
     print()
     print(f"JSON : {path}  ({result['seconds']:.0f} s)")
     return 0

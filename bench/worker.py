@@ -1,9 +1,11 @@
-"""Measurements run in a process of their own: ``python -m bench.worker pages|export ...``.
+"""Measurements run in processes of their own (started by ``bench.run``).
 
-``bench.run`` starts one process per database for the pages and one per export, with
-``MIF_DB_NAME`` naming the database, and reads the JSON file the process writes. A process of
-its own gives each measurement its own peak RSS (``ru_maxrss``): the pages process is the app
-after visiting every page as every role; an export process is one export of N rows.
+* ``python -m bench.worker serve``: the app on the database ``MIF_DB_NAME``, answering JSON
+  requests on stdin ("describe", "measure <cell>", "finish") with ``@@bench {...}`` lines on
+  stdout. ``bench.run`` keeps one per database and asks them in turn. Its peak RSS, asked
+  last, is the app's after visiting every page as every role.
+* ``python -m bench.worker export --format csv|xlsx --rows N --out FILE``: one export of the
+  first N machines as the app builds it, with its time and peak RSS.
 
 Pages are timed the way ``tests/ui/test_navigation.py`` drives them: ``AppTest`` on ``app.py``,
 demo accounts logged in by presetting the login library's session keys, then
@@ -43,8 +45,19 @@ SEARCH = "pompe"
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MiB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process so far, in MiB.
+
+    ``VmHWM`` of ``/proc/self/status`` on Linux: ``ru_maxrss`` would carry the parent's peak
+    over ``fork`` + ``exec``. Elsewhere, ``ru_maxrss`` (KiB on Linux-likes, bytes on macOS).
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
 
 
 def median_ms(samples: list[float]) -> float:
@@ -136,7 +149,12 @@ def _check(at: Any, what: str) -> None:
 
 
 def empty_script_samples(reps: int) -> list[float]:
-    """``run()`` of an empty Streamlit script: the floor every page is compared with."""
+    """``run()`` of a new ``AppTest`` on an empty script: the yardstick of the table.
+
+    A new AppTest's first run carries Streamlit's fixed costs (runtime mocks, component
+    registry); it moves with the machine's speed and load, so ratios to it stay comparable
+    between runs. The issue's bound (2 × empty + 50 ms) was set with this measure.
+    """
     from streamlit.testing.v1 import AppTest
 
     samples = []
@@ -144,6 +162,14 @@ def empty_script_samples(reps: int) -> list[float]:
         at = AppTest.from_string("import streamlit as st\n", default_timeout=APPTEST_TIMEOUT)
         samples.append(_timed(at.run)[0])
     return samples
+
+
+def empty_rerun_samples(reps: int) -> list[float]:
+    """Reruns of an empty script in one session (what a page's rerun costs at the least)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string("import streamlit as st\n", default_timeout=APPTEST_TIMEOUT).run()
+    return [_timed(at.run)[0] for _ in range(reps)]
 
 
 def login_screen_samples(reps: int) -> list[float]:
@@ -205,40 +231,71 @@ def visit(at: Any, cell: Cell) -> float:
     return elapsed
 
 
-def measure_pages(reps: int, warmup: int, log: Callable[[str], None]) -> dict[str, Any]:
-    """Samples of the empty script, the login screen and every page × role.
+SPECIAL = {
+    "empty script|-": "empty script",
+    "empty script rerun|-": "empty script rerun",
+    "login screen|-": "login screen",
+}
+REPLY = "@@bench "  # prefix of the protocol's lines on stdout (anything else is ignored)
 
-    ``warmup`` unmeasured runs precede each cell's samples (imports, plan caches, the
-    server's buffers), so that the median describes a page in use, not a cold start.
+
+class PageBench:
+    """The app on one database, answering "measure this cell once" requests.
+
+    ``bench.run`` keeps one of these per database alive and asks both in turn, cell by cell,
+    so that a busy moment of the machine falls on both scales alike.
     """
-    out: dict[str, Any] = {"reps": reps, "warmup": warmup, "cells": []}
-    empty_script_samples(warmup)
-    login_screen_samples(warmup)
-    out["empty_script"] = empty_script_samples(reps)
-    log(f"empty script {median_ms(out['empty_script']):.0f} ms")
-    login = login_screen_samples(reps)
-    out["cells"].append(
-        {"key": "login screen|-", "page": "login screen", "role": "-", "samples": login}
-    )
-    log(f"login screen {median_ms(login):.0f} ms")
-    busiest = busiest_machines()
-    out["busiest_machine"] = busiest
-    cells = page_cells(busiest)
-    sessions = {role: logged_in(role) for role in ROLES}
-    for cell in cells:
-        at = sessions[cell.role]
+
+    def __init__(self) -> None:
+        self.busiest = busiest_machines()
+        self.cells = {cell.key: cell for cell in page_cells(self.busiest)}
+        self.sessions = {role: logged_in(role) for role in ROLES}
+
+    def describe(self) -> list[dict[str, str]]:
+        """Every cell this database can measure, in table order."""
+        out = [{"key": key, "page": page, "role": "-"} for key, page in SPECIAL.items()]
+        out += [{"key": c.key, "page": c.page, "role": c.role} for c in self.cells.values()]
+        return out
+
+    def measure(self, key: str) -> float:
+        """One sample (seconds) of the cell ``key``."""
+        if key == "empty script|-":
+            return empty_script_samples(1)[0]
+        if key == "empty script rerun|-":
+            return empty_rerun_samples(1)[0]
+        if key == "login screen|-":
+            return login_screen_samples(1)[0]
+        cell = self.cells[key]
+        at = self.sessions[cell.role]
         if cell.deep:
-            # The list must have rendered once for its generation counter to exist.
+            # The default list first (unmeasured): the page picker's key belongs to it.
             visit(at, Cell(cell.page, cell.role, cell.path))
-        for _ in range(warmup):
-            visit(at, cell)
-        samples = [visit(at, cell) for _ in range(reps)]
-        out["cells"].append(
-            {"key": cell.key, "page": cell.page, "role": cell.role, "samples": samples}
-        )
-        log(f"{cell.page} / {cell.role} {median_ms(samples):.0f} ms")
-    out["peak_rss_mb"] = peak_rss_mb()
-    return out
+        return visit(at, cell)
+
+
+def serve() -> int:
+    """Answer JSON requests read on stdin: ``describe``, ``measure {key}``, ``finish``."""
+
+    def reply(value: Any) -> None:
+        print(REPLY + json.dumps(value), flush=True)
+
+    bench: PageBench | None = None
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            if bench is None:
+                bench = PageBench()
+            if request["op"] == "describe":
+                reply({"cells": bench.describe(), "busiest_machine": bench.busiest})
+            elif request["op"] == "measure":
+                reply({"seconds": bench.measure(request["key"])})
+            elif request["op"] == "finish":
+                reply({"peak_rss_mb": peak_rss_mb()})
+                return 0
+        except Exception as exc:  # reported to the parent, which stops the run
+            reply({"error": f"{type(exc).__name__}: {exc}"})
+            return 1
+    return 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -316,18 +373,14 @@ def measure_export(fmt: str, rows: int) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``pages --reps N --out FILE`` or ``export --format csv|xlsx --rows N --out FILE``."""
+    """``serve`` (pages, requests on stdin) or ``export --format csv|xlsx --rows N --out F``."""
     parser = argparse.ArgumentParser(prog="python -m bench.worker")
     sub = parser.add_subparsers(dest="what", required=True)
-    pages = sub.add_parser("pages")
-    pages.add_argument("--reps", type=int, default=5)
-    pages.add_argument("--warmup", type=int, default=1)
+    sub.add_parser("serve")
     export = sub.add_parser("export")
     export.add_argument("--format", choices=("csv", "xlsx"), required=True)
     export.add_argument("--rows", type=int, default=100_000)
-    for p in (pages, export):
-        p.add_argument("--out", type=Path, required=True)
-        p.add_argument("--quiet", action="store_true")
+    export.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
 
     # Outside a script run (AppTest between runs, the export's helpers) Streamlit warns about
@@ -340,15 +393,9 @@ def main(argv: list[str] | None = None) -> int:
     ):
         logging.getLogger(name).disabled = True
 
-    def log(message: str) -> None:
-        if not args.quiet:
-            print(f"    {message}", file=sys.stderr, flush=True)
-
-    if args.what == "pages":
-        result = measure_pages(args.reps, args.warmup, log)
-    else:
-        result = measure_export(args.format, args.rows)
-    args.out.write_text(json.dumps(result))
+    if args.what == "serve":
+        return serve()
+    args.out.write_text(json.dumps(measure_export(args.format, args.rows)))
     return 0
 
 
