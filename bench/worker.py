@@ -134,6 +134,14 @@ def page_cells(busiest: dict[str, int | None]) -> list[Cell]:
         if busiest[role] is not None
     ]
     cells.append(Cell("database status", "admin", DB_STATUS))
+    # Pages added later (ui.layout.PAGES): their default view for every role allowed, so a
+    # new page lands in the table without touching the bench.
+    from ui.layout import PAGES
+
+    known = {HOME, EQUIPMENT, DB_STATUS}
+    for spec in PAGES:
+        if spec.path not in known and (ROOT / spec.path).exists():
+            cells += [Cell(spec.url_path, role, spec.path) for role in ROLES if role in spec.roles]
     return cells
 
 

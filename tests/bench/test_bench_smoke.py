@@ -19,8 +19,9 @@ from sqlalchemy import create_engine, pool, text
 
 from bench import compare
 from bench.run import prepare_database
-from bench.worker import ROLES
+from bench.worker import ROLES, page_cells
 from db import config, migrate
+from ui import layout
 
 pytestmark = pytest.mark.slow
 
@@ -129,3 +130,12 @@ def test_the_bench_refuses_to_rebuild_a_database_it_did_not_build(bench_database
     with engine.connect() as conn:
         assert conn.scalar(text("SELECT to_regclass('public.precious') IS NOT NULL"))
     engine.dispose()
+
+
+def test_every_page_of_the_navigation_is_measured_for_every_role_it_allows() -> None:
+    cells = page_cells({role: 1 for role in ROLES})
+    measured = {(cell.path, cell.role) for cell in cells}
+    for spec in layout.PAGES:
+        if (ROOT / spec.path).exists():
+            assert {(spec.path, role) for role in spec.roles} <= measured, spec.path
+    assert len({cell.key for cell in cells}) == len(cells)  # keys identify rows across runs
