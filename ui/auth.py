@@ -10,6 +10,17 @@ first:
   deactivated user, or one whose sessions were revoked (logout), is logged out at once;
 * the current user becomes ``st.session_state["actor"]`` (``db.session.Actor``) for the pages.
 
+A submitted login is never lost. Any rerun request (the cookie manager's component sends the
+browser's cookies as soon as its page has loaded, which can be seconds late) stops the run under
+way at its next Streamlit call, ``st.session_state`` reads and writes included, and with
+Streamlit's fast reruns the next run starts at once, alongside the stopped one still busy in
+the database: the button press, and anything the stopped run would have written, are gone. So
+the submit button's ``on_click`` (run before the script) stores one ``LoginAttempt`` object in
+the session; the first run that sees it checks it with the database and writes the outcome into
+the object itself (plain attributes, which no rerun can interrupt), a run started meanwhile
+waits for that outcome, and whichever run comes next applies it (signed in, or the reason why
+not under the form) before removing the attempt.
+
 The login form is ours; streamlit-authenticator only provides the login cookie (a signed token
 of username + expiry, issued by its cookie controller) and clears its session keys at logout.
 A signed-in session fills the library's keys (``authentication_status``, ``username``,
@@ -23,8 +34,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,6 +67,12 @@ LOGOUT_KEY = "logout_requested"  # set by the sidebar's logout button
 ISSUE_COOKIE_KEY = "issue_cookie"  # a form login happened: send the cookie until stored
 COOKIE_SET_KEY = "set"  # key of extra-streamlit-components' cookie "set" component
 LOGIN_FORM_KEY = "login_form"
+USERNAME_FIELD = "login_username"  # widget keys of the form's two fields
+PASSWORD_FIELD = "login_password"
+PENDING_KEY = "login_pending"  # LoginAttempt submitted, its outcome not applied yet
+# How long a run waits for the outcome of a login checked by a run that was stopped.
+ATTEMPT_WAIT_SECONDS = 30.0
+LOGIN_ERROR_KEY = "login_error"  # why the last attempt was refused, shown until the next one
 # streamlit-authenticator's own session keys (its cookie and logout read them).
 LIB_STATUS = "authentication_status"
 LIB_USERNAME = "username"
@@ -236,10 +254,10 @@ class Gate:
 def _issue_cookie(authenticator: stauth.Authenticate) -> None:
     """Send the login cookie until the browser confirms it has stored it.
 
-    The login run reruns at once, and the library's cookie component is often removed before
-    the browser has run it. So the first logged-in runs send it again (its component keeps one
-    identity, ``key="set"``), until the component reports success: its value, under that key,
-    becomes True.
+    The login run goes on to the user's page (or reruns), and the library's cookie component
+    is often removed or cancelled before the browser has run it. So the first logged-in runs
+    send it again (its component keeps one identity, ``key="set"``), until the component
+    reports success: its value, under that key, becomes True.
     """
     if st.session_state.get(COOKIE_SET_KEY) is True:
         st.session_state.pop(ISSUE_COOKIE_KEY, None)
@@ -295,11 +313,11 @@ def open_gate() -> Gate:
         st.error(exc.message(), icon=":material/key_off:")
         st.stop()
 
+    user: auth.SessionUser | None = _settle_pending_login()
     logout_requested = bool(st.session_state.pop(LOGOUT_KEY, False))
     authenticated = st.session_state.get(LIB_STATUS) is True
     username = st.session_state.get(LIB_USERNAME) if authenticated else None
-    user: auth.SessionUser | None = None
-    if authenticated and username and not logout_requested:
+    if user is None and authenticated and username and not logout_requested:
         try:
             with session_scope() as s:
                 user = auth.session_user(
@@ -375,64 +393,146 @@ def _cookie_login(key: str) -> bool:
     return True
 
 
-def _failure_message(result: auth.LoginResult) -> None:
+def _refusal(result: auth.LoginResult) -> tuple[str, dict[str, object], str]:
+    """(message key, its fields, icon) saying why a login was refused."""
     minutes = int(auth.LOCKOUT.total_seconds() // 60)
     if result.was_locked:
-        st.error(
-            t("auth.locked", n=auth.MAX_FAILED_LOGINS, minutes=minutes), icon=":material/lock:"
-        )
-    elif result.locked_now:
-        st.error(t("auth.locked_now", minutes=minutes), icon=":material/lock:")
-    else:
-        # Wrong password, unknown or inactive account: the same words (no account probing).
-        st.error(t("auth.bad_credentials"), icon=":material/error:")
+        return "auth.locked", {"n": auth.MAX_FAILED_LOGINS, "minutes": minutes}, ":material/lock:"
+    if result.locked_now:
+        return "auth.locked_now", {"minutes": minutes}, ":material/lock:"
+    # Wrong password, unknown or inactive account: the same words (no account probing).
+    return "auth.bad_credentials", {}, ":material/error:"
 
 
-def _submit(gate: Gate, username: str, password: str) -> bool:
-    """Check one submitted login with the database; sign in or say why not."""
-    ip, agent = _client_meta()
+@dataclass(eq=False)
+class LoginAttempt:
+    """One submitted login: checked once with the database, its outcome kept on the object.
+
+    Several runs of one browser session may hold it at the same time (a stopped run still in
+    the database, the run that replaced it): ``settle`` lets the first one check and the others
+    wait. The outcome lives in plain attributes, never in ``st.session_state``, whose accesses
+    can stop a run.
+    """
+
+    username: str
+    password: str
+    client_ip: str | None = None
+    user_agent: str | None = None
     user: auth.SessionUser | None = None
-    try:
-        with session_scope() as s:
-            result = auth.login(
-                session=s, username=username, password=password, client_ip=ip, user_agent=agent
-            )
-            if result.ok:
-                user = auth.session_user(
-                    session=s, username=username, authenticated_at=result.authenticated_at
+    authenticated_at: datetime | None = None
+    refusal: tuple[str, dict[str, object], str] | None = None  # key, fields, icon
+    _claim: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _done: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    def settle(self, wait: float = ATTEMPT_WAIT_SECONDS) -> bool:
+        """Check the login, or wait for the run checking it; True once the outcome is known."""
+        if self._claim.acquire(blocking=False):
+            try:
+                self._check()
+            finally:
+                self.password = ""  # not kept in the session longer than needed
+                self._done.set()
+            return True
+        return self._done.wait(wait)
+
+    def _check(self) -> None:
+        result: auth.LoginResult | None = None
+        try:
+            with session_scope() as s:
+                result = auth.login(
+                    session=s,
+                    username=self.username,
+                    password=self.password,
+                    client_ip=self.client_ip,
+                    user_agent=self.user_agent,
                 )
-    except DBAPIError:
-        _unavailable()
-        return False
-    if user is None:
-        time.sleep(_login_delay())
-        if result.ok:  # deactivated in between: refused like any other
-            result = auth.LoginResult(auth.LoginOutcome.refuse)
-        _failure_message(result)
-        return False
-    _sign_in(user, result.authenticated_at)
-    # Sent now, as the library's login does, and on the next runs until the browser has it.
-    st.session_state[ISSUE_COOKIE_KEY] = True
-    gate.authenticator.cookie_controller.set_cookie()
-    return True
+                if result.ok:
+                    self.user = auth.session_user(
+                        session=s,
+                        username=self.username,
+                        authenticated_at=result.authenticated_at,
+                    )
+        except DBAPIError:
+            self.user = None
+            self.refusal = ("auth.unavailable", {}, ":material/cloud_off:")
+            return
+        if self.user is None:
+            time.sleep(_login_delay())
+            if result.ok:  # deactivated in between: refused like any other
+                result = auth.LoginResult(auth.LoginOutcome.refuse)
+            self.refusal = _refusal(result)
+            return
+        self.authenticated_at = result.authenticated_at
+
+
+def _on_submit() -> None:
+    """``on_click`` of the login button: the typed credentials become a ``LoginAttempt``.
+
+    Streamlit runs it before the script, with the form's values: a rerun requested later can
+    no longer lose the press (see the module docstring).
+    """
+    ip, agent = _client_meta()
+    st.session_state[PENDING_KEY] = LoginAttempt(
+        username=str(st.session_state.get(USERNAME_FIELD) or ""),
+        password=str(st.session_state.get(PASSWORD_FIELD) or ""),
+        client_ip=ip,
+        user_agent=agent,
+    )
+    # An attempt was made: the previous notice and refusal are stale.
+    st.session_state.pop(NOTICE_KEY, None)
+    st.session_state.pop(LOGIN_ERROR_KEY, None)
+
+
+def _settle_pending_login() -> auth.SessionUser | None:
+    """Check (or wait for) the submitted login, if any, and apply its outcome to the session.
+
+    Signed in (``_sign_in``, the cookie to be issued by the next runs) or refused
+    (``LOGIN_ERROR_KEY``, shown under the form). The attempt leaves the session only once its
+    outcome is applied: if this run is stopped first, the next run applies it (applying twice
+    is harmless). Returns the signed-in user, None otherwise.
+    """
+    attempt = st.session_state.get(PENDING_KEY)
+    if not isinstance(attempt, LoginAttempt):
+        return None
+    if not attempt.settle():
+        # The run checking it never finished (the database hung): say so, do not wait forever.
+        st.session_state[LOGIN_ERROR_KEY] = ("auth.unavailable", {}, ":material/cloud_off:")
+    elif attempt.user is not None and attempt.authenticated_at is not None:
+        _sign_in(attempt.user, attempt.authenticated_at)
+        # Sent by the next runs until the browser reports it stored (``_issue_cookie``).
+        st.session_state[ISSUE_COOKIE_KEY] = True
+    else:
+        # No refusal recorded: the check failed unexpectedly (its run shows the error).
+        st.session_state[LOGIN_ERROR_KEY] = attempt.refusal or (
+            "auth.unavailable",
+            {},
+            ":material/cloud_off:",
+        )
+    st.session_state.pop(PENDING_KEY, None)
+    return attempt.user if st.session_state.get(LIB_STATUS) is True else None
 
 
 def login_form(gate: Gate) -> bool:
     """Render the login form (or accept a valid cookie). True once a user is logged in.
 
-    On success the caller reruns the app so the navigation of the user's role is built. A
-    submitted form always ends in a login or in a message saying why not.
+    True only for a cookie login (the caller reruns the app so the navigation of the user's
+    role is built). A submitted form is checked by ``open_gate`` at the start of the next run
+    (``_on_submit``): it always ends in a login or in a message, shown here, saying why not.
     """
     if _cookie_login(gate.key):
         return True
     with st.form(key=LOGIN_FORM_KEY):
         st.subheader(t("auth.form_title"), anchor=False)
-        username = st.text_input(t("auth.username"), autocomplete="username")
-        password = st.text_input(
-            t("auth.password"), type="password", autocomplete="current-password"
+        st.text_input(t("auth.username"), key=USERNAME_FIELD, autocomplete="username")
+        st.text_input(
+            t("auth.password"),
+            key=PASSWORD_FIELD,
+            type="password",
+            autocomplete="current-password",
         )
-        submitted = st.form_submit_button(t("auth.submit"))
-    if not submitted:
-        return False
-    st.session_state.pop(NOTICE_KEY, None)  # an attempt was made: the previous notice is stale
-    return _submit(gate, username or "", password or "")
+        st.form_submit_button(t("auth.submit"), on_click=_on_submit)
+    refusal = st.session_state.get(LOGIN_ERROR_KEY)
+    if isinstance(refusal, tuple):
+        message_key, fields, icon = refusal
+        st.error(t(message_key, **fields), icon=icon)
+    return False
