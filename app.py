@@ -18,14 +18,20 @@ indisponible" instead of a traceback, and the next run reconnects (see ``db.heal
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import auth, layout, outage
 from ui.i18n import t
 
+# A file served by the app itself: a ":material/...:" page icon makes the browser fetch the
+# favicon from a web font CDN on every page, which fails offline.
+APP_ICON = Path(__file__).resolve().parent / "assets" / "app_icon.png"
+
 st.set_page_config(
     page_title=t("app.title"),
-    page_icon=":material/precision_manufacturing:",
+    page_icon=str(APP_ICON),
     layout="wide",
     initial_sidebar_state="expanded",
 )
