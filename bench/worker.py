@@ -398,6 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in (
         "streamlit.runtime.scriptrunner_utils.script_run_context",
         "streamlit.runtime.state.session_state_proxy",
+        "streamlit.runtime.caching.cache_data_api",  # "No runtime found" (cached helpers)
     ):
         logging.getLogger(name).disabled = True
 
