@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -13,6 +14,7 @@ from alembic.util import CommandError
 from psycopg import sql
 from sqlalchemy import Connection, create_engine, pool, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
 from db import config
 
@@ -53,10 +55,24 @@ def ensure_database(url: URL) -> bool:
         return False
 
 
-def drop_database(url: URL) -> None:
-    """Drop ``url.database`` if it exists, forcing its connections out (tests, scratch bases)."""
-    with server_admin(url) as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+def drop_database(url: URL, *, wait: float = 30.0) -> None:
+    """Drop ``url.database`` if it exists, forcing its connections out (tests, scratch bases).
+
+    A non-superuser owner may not terminate an autovacuum worker that happens to be working
+    on the database (PostgreSQL refuses the whole ``WITH (FORCE)`` with 42501): such a worker
+    ends on its own within seconds, so the drop is retried for up to ``wait`` seconds.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            with server_admin(url) as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+            return
+        except DBAPIError as exc:
+            sqlstate = getattr(exc.orig, "sqlstate", None)
+            if sqlstate != "42501" or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def alter_app_role_sql(password: str | None) -> str:
