@@ -58,9 +58,14 @@ st.caption(
         rows=fmt_number(status.total_rows),
     )
 )
+if status.estimated:
+    st.caption(t("dbstatus.estimated", n=fmt_number(reporting.EXACT_COUNT_BELOW)))
 st.dataframe(
     [
-        {t("dbstatus.col_table"): name, t("dbstatus.col_rows"): fmt_number(rows)}
+        {
+            t("dbstatus.col_table"): name,
+            t("dbstatus.col_rows"): ("≈ " if name in status.estimated else "") + fmt_number(rows),
+        }
         for name, rows in status.table_rows
     ],
     hide_index=True,

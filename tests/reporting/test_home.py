@@ -326,3 +326,26 @@ def test_exact_table_counts_are_refused_to_anyone_but_an_admin(conn: Connection)
     # the acting user stays as a second line.
     assert exc.orig.sqlstate == "42501"
     assert describe(exc).message == "Action non autorisée pour votre profil."
+
+
+def test_big_tables_are_counted_by_estimate_and_flagged(conn: Connection) -> None:
+    from db.session import Actor
+
+    admin = conn.execute(text("SELECT id FROM users WHERE role = 'admin' LIMIT 1")).scalar_one()
+    conn.execute(text("ANALYZE interventions, users"))
+    exact = conn.scalar(text("SELECT count(*) FROM interventions"))
+    act_as(conn, Actor(user_id=admin, role="admin"))
+    # At the demo scale every table is below the threshold: exact counts, nothing flagged.
+    default = {
+        r.table_name: (r.row_count, r.estimated)
+        for r in conn.execute(text("SELECT * FROM admin_table_counts()"))
+    }
+    assert default["interventions"] == (exact, False)
+    # With a threshold of 1 row, analysed tables give PostgreSQL's estimate, flagged.
+    low = {
+        r.table_name: (r.row_count, r.estimated)
+        for r in conn.execute(text("SELECT * FROM admin_table_counts(1)"))
+    }
+    count, estimated = low["interventions"]
+    assert estimated is True
+    assert abs(count - exact) <= exact * 0.1 + 10

@@ -84,6 +84,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "dbstatus.tables": {"fr": "Lignes par table", "en": "Rows per table"},
     "dbstatus.col_table": {"fr": "Table", "en": "Table"},
     "dbstatus.col_rows": {"fr": "Lignes", "en": "Rows"},
+    "dbstatus.estimated": {
+        "fr": "≈ : estimation de PostgreSQL pour les tables de plus de {n} lignes "
+        "(un comptage exact y coûterait plusieurs secondes).",
+        "en": "≈: PostgreSQL's estimate for tables of more than {n} rows "
+        "(an exact count there would take seconds).",
+    },
     "dbstatus.total": {
         "fr": "{tables} tables, {rows} lignes au total.",
         "en": "{tables} tables, {rows} rows in total.",
