@@ -312,30 +312,10 @@ def serve() -> int:
 
 
 def export_columns() -> list[Any]:
-    """The registry's export columns (``EXPORT_COLUMNS`` of pages/equipements.py, a script
-    that cannot be imported without running the page)."""
-    from ui.table import Column
+    """The registry's export columns, those of the page (ui.equipment_columns)."""
+    from ui.equipment_columns import EXPORT_COLUMNS
 
-    def col(key: str, kind: Any = "text", **kw: Any) -> Column:
-        label = "equip.col.client" if key == "client_nom" else f"equip.col.{key}"
-        return Column(key, label, kind, **kw)
-
-    return [
-        col("nom"),
-        col("numero_serie"),
-        col("client_nom"),
-        col("fabricant"),
-        col("modele"),
-        col("localisation"),
-        col("statut", "enum", enum="statut_equipement"),
-        col("criticite", "enum", enum="criticite_equipement"),
-        col("date_installation", "date"),
-        col("derniere_maintenance", "datetime"),
-        col("prochaine_maintenance", "date"),
-        col("date_fin_garantie", "date"),
-        col("cout_acquisition", "money"),
-        col("fournisseur"),
-    ]
+    return list(EXPORT_COLUMNS)
 
 
 def admin_actor() -> Any:

@@ -45,6 +45,7 @@ from db.equipment.service import (
 )
 from db.session import Actor
 from ui.context import require_roles
+from ui.equipment_columns import EXPORT_COLUMNS, LIST_COLUMNS
 from ui.export import build_export, export_buttons, label_png, qr_svg
 from ui.format import (
     WIDGET_DATE_FORMAT,
@@ -58,7 +59,7 @@ from ui.format import (
 from ui.forms import FormFeedback, flash, run_action, run_read, show_flash
 from ui.i18n import t
 from ui.layout import page_url_path
-from ui.table import Column, Kind, paged_table, static_table
+from ui.table import Column, paged_table, static_table
 
 # Defence in depth: navigation already hides the page from other roles.
 actor = require_roles("admin", "responsable", "technicien", "client")
@@ -78,42 +79,6 @@ F_Q, F_STATUT, F_CRIT, F_CLIENT, F_MAINT, F_GARANTIE = (
 )
 F_CLIENT_Q = "equip.f.client_q"
 QP_SEEN = "equip.qp_seen"
-
-
-def col(key: str, kind: Kind = "text", **kw: Any) -> Column:
-    """A column whose header is ``equip.col.<key>``."""
-    label = "equip.col.client" if key == "client_nom" else f"equip.col.{key}"
-    return Column(key, label, kind, **kw)
-
-
-LIST_COLUMNS = [
-    col("nom", sortable=True, width="medium"),
-    col("numero_serie", sortable=True),
-    col("client_nom", sortable=True, width="medium"),
-    col("fabricant", sortable=True),
-    col("modele", sortable=True),
-    col("localisation", sortable=True),
-    col("statut", "enum", enum="statut_equipement", sortable=True),
-    col("criticite", "enum", enum="criticite_equipement", sortable=True),
-    col("prochaine_maintenance", "date", sortable=True),
-    col("date_fin_garantie", "date", sortable=True),
-]
-EXPORT_COLUMNS = [
-    col("nom"),
-    col("numero_serie"),
-    col("client_nom"),
-    col("fabricant"),
-    col("modele"),
-    col("localisation"),
-    col("statut", "enum", enum="statut_equipement"),
-    col("criticite", "enum", enum="criticite_equipement"),
-    col("date_installation", "date"),
-    col("derniere_maintenance", "datetime"),
-    col("prochaine_maintenance", "date"),
-    col("date_fin_garantie", "date"),
-    col("cout_acquisition", "money"),
-    col("fournisseur"),
-]
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,47 @@
+"""Columns of the equipment registry: the paged list and the export of the filtered set.
+
+Shared by the page and the benchmark (which exports with the page's columns): a page script
+cannot be imported without running it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ui.table import Column, Kind
+
+
+def col(key: str, kind: Kind = "text", **kw: Any) -> Column:
+    """A column whose header is ``equip.col.<key>``."""
+    label = "equip.col.client" if key == "client_nom" else f"equip.col.{key}"
+    return Column(key, label, kind, **kw)
+
+
+LIST_COLUMNS = [
+    col("nom", sortable=True, width="medium"),
+    col("numero_serie", sortable=True),
+    col("client_nom", sortable=True, width="medium"),
+    col("fabricant", sortable=True),
+    col("modele", sortable=True),
+    col("localisation", sortable=True),
+    col("statut", "enum", enum="statut_equipement", sortable=True),
+    col("criticite", "enum", enum="criticite_equipement", sortable=True),
+    col("prochaine_maintenance", "date", sortable=True),
+    col("date_fin_garantie", "date", sortable=True),
+]
+EXPORT_COLUMNS = [
+    col("nom"),
+    col("numero_serie"),
+    col("client_nom"),
+    col("fabricant"),
+    col("modele"),
+    col("localisation"),
+    col("statut", "enum", enum="statut_equipement"),
+    col("criticite", "enum", enum="criticite_equipement"),
+    col("date_installation", "date"),
+    col("derniere_maintenance", "datetime"),
+    col("prochaine_maintenance", "date"),
+    col("date_fin_garantie", "date"),
+    col("cout_acquisition", "money"),
+    col("fournisseur"),
+]
