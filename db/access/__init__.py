@@ -18,17 +18,18 @@ statement) and the scope compares an indexed column with a per-statement value.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Connection
 
+from db import config
+
 HERE = Path(__file__).resolve().parent
 ROLES = ("admin", "responsable", "technicien", "client")
 OPERATIONS = ("select", "insert", "update", "delete")
-LOGIN_ROLE = "mif_app"
+LOGIN_ROLE = config.APP_ROLE  # the app logs in as this role (db.config)
 NO_POLICY_TABLES = frozenset({"alembic_version"})  # read by admins as a whole, no row scope
 
 
@@ -226,7 +227,7 @@ def _functions_in_schema(conn: Connection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _revoke_all(conn: Connection, existing: Iterable[str]) -> list[str]:
+def _revoke_all(conn: Connection) -> list[str]:
     everyone = ", ".join((LOGIN_ROLE, *DB_ROLES))
     stmts = [
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {everyone}",
@@ -234,9 +235,6 @@ def _revoke_all(conn: Connection, existing: Iterable[str]) -> list[str]:
     ]
     for fn in _functions_in_schema(conn):
         stmts.append(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC, {everyone}")
-    # Column grants survive a table-level REVOKE ALL only for tables it does not name.
-    for table in existing:
-        stmts.append(f"REVOKE ALL ON {table} FROM {everyone}")
     return stmts
 
 
@@ -275,7 +273,7 @@ def apply(conn: Connection) -> None:
     ``alembic_version`` and the views.
     """
     existing = _existing(conn)
-    stmts = _revoke_all(conn, [t for t in tables() if t in existing])
+    stmts = _revoke_all(conn)
     stmts += _drop_policies(conn)
     stmts += grant_statements(existing)
     for rule in rules():
@@ -300,7 +298,7 @@ def apply(conn: Connection) -> None:
 def remove(conn: Connection) -> None:
     """Undo :func:`apply`: no right, no policy of the per-role database roles remain."""
     existing = _existing(conn)
-    stmts = _revoke_all(conn, [t for t in tables() if t in existing])
+    stmts = _revoke_all(conn)
     stmts += _drop_policies(conn)
     for table in tables():
         if existing.get(table) in ("r", "p"):
