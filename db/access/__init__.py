@@ -129,6 +129,7 @@ SCOPES: dict[tuple[str, str], str] = {
     ("interventions", "own_company"): f"client_id = {_CLIENT}",
     ("interventions", "assigned"): _in_ids("id", "app_assigned_intervention_ids"),
     ("intervention_techniciens", "own_company"): _CLIENT_INTERVENTIONS,
+    ("intervention_competences", "own_company"): _CLIENT_INTERVENTIONS,
     ("taches", "own_company"): _CLIENT_MACHINES,
     ("taches", "assigned"): _ASSIGNED,
     ("historiques_interventions", "own_company"): _CLIENT_INTERVENTIONS,

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.naming import conv
 
 from db.base import Base, Timestamps, pg_enum
+from db.people.models import NiveauCompetence
 
 
 class TypeIntervention(enum.StrEnum):
@@ -192,6 +193,25 @@ class InterventionTechnicien(Timestamps, Base):
     role: Mapped[RoleIntervenant] = mapped_column(pg_enum(RoleIntervenant, "role_intervenant"))
 
 
+class InterventionCompetence(Timestamps, Base):
+    """A skill an intervention requires, at least at ``niveau_requis`` (revision 0009).
+
+    The level uses the seed's competence scale (``niveau_competence``: debutant < intermediaire
+    < avance < expert, compared in the enum's order), the same as ``technicien_competence``.
+    """
+
+    __tablename__ = "intervention_competences"
+    __table_args__ = (Index("idx_intervention_competences_competence", "competence_id"),)
+
+    intervention_id: Mapped[int] = mapped_column(
+        ForeignKey("interventions.id", ondelete="CASCADE"), primary_key=True
+    )
+    competence_id: Mapped[int] = mapped_column(ForeignKey("competences.id"), primary_key=True)
+    niveau_requis: Mapped[NiveauCompetence] = mapped_column(
+        pg_enum(NiveauCompetence, "niveau_competence"), server_default="intermediaire"
+    )
+
+
 class Tache(Timestamps, Base):
     """Seed 000's Task: checklist item of an intervention or a to-do on a machine."""
 
@@ -200,6 +220,7 @@ class Tache(Timestamps, Base):
         CheckConstraint("length(trim(description)) > 0", name="description_not_blank"),
         Index("idx_tache_equipement", "equipement_id"),
         Index("idx_tache_intervention", "intervention_id"),
+        Index("idx_tache_intervention_ordre", "intervention_id", "ordre"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -212,6 +233,8 @@ class Tache(Timestamps, Base):
     statut: Mapped[StatutTache] = mapped_column(
         pg_enum(StatutTache, "statut_tache"), server_default="a_faire"
     )
+    # Checklist order within the intervention (revision 0009).
+    ordre: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class HistoriqueIntervention(Timestamps, Base):

@@ -164,7 +164,8 @@ def test_every_table_has_timestamps_and_an_updated_at_trigger(conn: Connection):
         .scalars()
         .all()
     )
-    assert len(tables) == 27  # 24 of the data model, login_events, login_secret, retention_runs
+    # 24 of the data model, login_events, login_secret, retention_runs, intervention_competences
+    assert len(tables) == 28
     for table in tables:
         cols = set(
             conn.execute(
