@@ -1,0 +1,1 @@
+"""Intervention services, one module per verb family (callers import the modules directly)."""
