@@ -312,8 +312,8 @@ def serve() -> int:
 
 
 def export_columns() -> list[Any]:
-    """The registry's export columns, those of the page (ui.equipment_columns)."""
-    from ui.equipment_columns import EXPORT_COLUMNS
+    """The registry's export columns, those of the page (ui.equipment.columns)."""
+    from ui.equipment.columns import EXPORT_COLUMNS
 
     return list(EXPORT_COLUMNS)
 

@@ -444,7 +444,8 @@ def test_duplicate_serial_caught_by_the_database_is_named_too(
     session: Session, conn: Connection, w: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A concurrent insert passes the service's check; the unique constraint still refuses it.
-    monkeypatch.setattr(svc, "_check_serial", lambda *a, **k: None)
+    # Patched where the writers look it up (the write module of the service package).
+    monkeypatch.setattr(svc.write, "_check_serial", lambda *a, **k: None)
     act_as(conn, w["actor_admin"])
     data = valid_data(w["client2"], numero_serie=f"{TOKEN}-A-001")
     with pytest.raises(svc.ValidationError) as err:

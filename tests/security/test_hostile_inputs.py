@@ -670,11 +670,17 @@ CASES: dict[str, Case] = {
 
 
 def public_functions(module: ModuleType) -> set[str]:
-    """``module.function`` names of the functions ``module`` defines and does not hide."""
+    """``module.function`` names of the functions ``module`` defines and does not hide; for a
+    package (a service split by verb family), those of its modules that it re-exports."""
     found = set()
+    inside = f"{module.__name__}."
     for name, obj in vars(module).items():
         fn = inspect.unwrap(obj) if callable(obj) else None  # @cache'd functions too
-        if inspect.isfunction(fn) and fn.__module__ == module.__name__ and name[0] != "_":
+        own = inspect.isfunction(fn) and (
+            fn.__module__ == module.__name__
+            or (hasattr(module, "__path__") and fn.__module__.startswith(inside))
+        )
+        if own and name[0] != "_":
             found.add(f"{module.__name__}.{name}")
     return found
 
