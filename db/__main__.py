@@ -1,6 +1,6 @@
 """Command line of the data layer: ``python -m db <command>``.
 
-Commands: migrate, downgrade, seed, refresh-views, archive, create-user, status.
+Commands: migrate, downgrade, seed, refresh-views, archive, notify-late, create-user, status.
 They run as the table owner (``DATABASE_URL``, or the embedded server).
 """
 
@@ -67,6 +67,17 @@ def cmd_archive(_args: argparse.Namespace) -> int:
     print(f"  interventions archivées : {done.archived}")
     print(f"  notifications supprimées : {done.notifications_deleted}")
     print(f"  lignes d'historique supprimées : {done.audit_deleted}")
+    return 0
+
+
+def cmd_notify_late(_args: argparse.Namespace) -> int:
+    """Announce the deadlines passed (``notify_late_interventions()``) and print the count.
+
+    Fit for cron: a deadline is announced once per user, so a second run writes nothing new.
+    """
+    with _owner_session() as session:
+        written = int(session.execute(text("SELECT notify_late_interventions()")).scalar_one())
+    print(f"  notifications de retard écrites : {written}")
     return 0
 
 
@@ -137,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_refresh_views
     )
     sub.add_parser("archive", help="archivage et rétention").set_defaults(func=cmd_archive)
+    sub.add_parser(
+        "notify-late", help="notifier les échéances dépassées (une fois par utilisateur)"
+    ).set_defaults(func=cmd_notify_late)
     p = sub.add_parser("create-user", help="créer un compte (mot de passe demandé)")
     p.add_argument("username")
     p.add_argument("--full-name", required=True)
