@@ -31,11 +31,13 @@ run: db
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: $(VENV)/.installed-dev
 	bash .ci/install_browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy  # db/ ui/ pages/ app.py, settings in pyproject.toml
 	$(BIN)/pytest
 
 # The production path: a plain PostgreSQL server (Debian's package, installed if missing), a

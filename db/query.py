@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.errors import ServiceError
@@ -61,7 +61,7 @@ def like_pattern(term: str, *, field: str = "q", label: str = "Recherche") -> st
 
 def paginate(
     session: Session,
-    stmt: Select[Any],
+    stmt: Select[*tuple[Any, ...]],
     *,
     order_by: Sequence[Any],
     page: Any,
@@ -95,7 +95,9 @@ def paginate(
     return rows, capped_count(session, stmt, cap=offset + count_cap)
 
 
-def capped_count(session: Session, stmt: Select[Any], *, cap: int = COUNT_CAP) -> Total:
+def capped_count(
+    session: Session, stmt: Select[*tuple[Any, ...]], *, cap: int = COUNT_CAP
+) -> Total:
     """Rows of ``stmt``, counted up to ``cap``: ``Total(cap, exact=False)`` when there are more.
 
     ``SELECT count(*) FROM (stmt LIMIT cap + 1)``: PostgreSQL stops reading at ``cap + 1`` rows.
@@ -106,7 +108,7 @@ def capped_count(session: Session, stmt: Select[Any], *, cap: int = COUNT_CAP) -
     return Total(cap, exact=False) if n > cap else Total(n)
 
 
-Key = tuple[ColumnElement[Any], bool]
+Key = tuple[SQLColumnExpression[Any], bool]
 """A keyset sort key: (column, descending). NULLs always come last, as in the lists."""
 
 
@@ -135,7 +137,7 @@ def after_condition(keys: Sequence[Key], values: Sequence[Any]) -> ColumnElement
 
 def keyset_page(
     session: Session,
-    stmt: Select[Any],
+    stmt: Select[*tuple[Any, ...]],
     *,
     keys: Sequence[Key],
     after: Sequence[Any] | None,

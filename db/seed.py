@@ -79,6 +79,13 @@ def _money(value: float | Decimal) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def _one(cur: psycopg.Cursor[Any]) -> Any:
+    """The single value of a one-row query (``count(*)`` and the like always return a row)."""
+    row = cur.fetchone()
+    assert row is not None
+    return row[0]
+
+
 def ttc(ht: Decimal, taux: Decimal = TVA) -> Decimal:
     """Same rounding as the database check ``round(ht * (1 + tva/100), 2)``."""
     return (ht * (1 + taux / 100)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -613,7 +620,7 @@ class Generator:
         opening = self.now - timedelta(days=HISTORY_YEARS * 365 + 30)
         pid = 0
         for lap in range(self.scale):
-            for ref_code, nom, price, unite, fournisseur in ref.PIECES:
+            for ref_code, nom, list_price, unite, fournisseur in ref.PIECES:
                 pid += 1
                 code = ref_code if lap == 0 else f"{ref_code}-{lap}"
                 smin = r.choice([2, 5, 10, 20])
@@ -625,7 +632,7 @@ class Generator:
                         code,
                         nom,
                         f"{nom} — référence fournisseur {code}",
-                        _money(price),
+                        _money(list_price),
                         0,
                         smin,
                         smax,
@@ -638,7 +645,7 @@ class Generator:
                 low = pid % 9 == 0
                 initial = smin + r.randint(0, 3) if low else int(smax * r.uniform(0.6, 0.9))
                 self.stock[pid] = initial
-                self.pieces.append((pid, _money(price)))
+                self.pieces.append((pid, _money(list_price)))
                 self.rows["mouvements_stock"].append(
                     (
                         pid,
@@ -646,7 +653,7 @@ class Generator:
                         self.admin_ids[0],
                         "entree",
                         initial,
-                        _money(price),
+                        _money(list_price),
                         opening,
                         "Stock initial",
                         f"BC-{opening.year}-{pid:05d}",
@@ -876,7 +883,7 @@ class Generator:
         kinds = ("intervention", "planning", "warning", "info", "success")
         for u in self.rows["users"]:
             for _ in range(r.randint(2, 5)):
-                k = r.choice(kinds)
+                kind = r.choice(kinds)
                 sent = self.now - timedelta(hours=r.randint(1, 24 * 200))
                 read = r.random() < 0.5
                 titre = {
@@ -885,13 +892,13 @@ class Generator:
                     "warning": "Stock bas sur une pièce",
                     "info": "Mise à jour du planning",
                     "success": "Intervention clôturée",
-                }[k]
+                }[kind]
                 self.rows["notifications"].append(
                     (
                         u[0],
                         titre,
                         f"{titre}. Consultez l'application pour le détail.",
-                        k,
+                        kind,
                         read,
                         sent,
                         sent + timedelta(hours=2) if read else None,
@@ -1298,7 +1305,7 @@ def table_counts(cur: psycopg.Cursor) -> dict[str, int]:
     counts = {}
     for table in sorted(ALL_TABLES):
         cur.execute(f"SELECT count(*) FROM {table}")
-        counts[table] = cur.fetchone()[0]
+        counts[table] = _one(cur)
     return counts
 
 
@@ -1556,7 +1563,7 @@ def load_bulk(cur: psycopg.Cursor, gen: Generator, timings: dict[str, float]) ->
     broken = {}
     for rule, sql in BULK_CHECKS:
         cur.execute(sql)
-        n = cur.fetchone()[0]
+        n = _one(cur)
         if n:
             broken[rule] = n
         t0 = _timed(timings, f"check:{rule}", t0)
@@ -1573,7 +1580,7 @@ def load_bulk(cur: psycopg.Cursor, gen: Generator, timings: dict[str, float]) ->
         cur.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
         t0 = _timed(timings, f"fk:{table}", t0)
     cur.execute(STOCK_RUNNING_CHECK)
-    if n := cur.fetchone()[0]:
+    if n := _one(cur):
         raise SeedRuleError(f"rows breaking the database rules: {{'stock_insuffisant': {n}}}")
     t0 = _timed(timings, "check:stock_insuffisant", t0)
     for table in BULK_TABLES:

@@ -35,7 +35,9 @@ def drop_statements(relpath: str) -> str:
 def _run(bind: Connection, sql: str) -> None:
     # Straight to psycopg (same connection, same transaction): the files contain ':' and '%'
     # that SQLAlchemy's text() or parameter formatting would misread.
-    bind.connection.driver_connection.execute(sql)
+    driver = bind.connection.driver_connection
+    assert driver is not None  # an open connection always has its driver connection
+    driver.execute(sql)
 
 
 def apply(bind: Connection, *relpaths: str) -> None:

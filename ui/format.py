@@ -54,7 +54,7 @@ def fmt_datetime(value: datetime | date | None) -> str:
 
 def _group(digits: str) -> str:
     """Insert a space every three digits from the right (``1234567`` → ``1 234 567``)."""
-    out = []
+    out: list[str] = []
     while len(digits) > 3:
         out.insert(0, digits[-3:])
         digits = digits[:-3]

@@ -49,7 +49,7 @@ Kind = Literal["text", "int", "number", "money", "date", "datetime", "enum", "bo
 Fetch = Callable[..., tuple[Sequence[Mapping[str, Any]], int]]
 PAGE_SIZES: tuple[int, ...] = (25, 50, 100)
 ROW_HEIGHT = 35  # px, Streamlit's default data grid row height
-_EMPTY_SELECTION = {"selection": {"rows": [], "columns": [], "cells": []}}
+_EMPTY_SELECTION: dict[str, Any] = {"selection": {"rows": [], "columns": [], "cells": []}}
 
 
 @dataclass(frozen=True)

@@ -314,5 +314,6 @@ def remove(conn: Connection) -> None:
 def _run(conn: Connection, stmts: list[str]) -> None:
     # Straight to psycopg: policy conditions contain ':' and '%' that SQLAlchemy would misread.
     driver = conn.connection.driver_connection
+    assert driver is not None  # an open connection always has its driver connection
     for stmt in stmts:
         driver.execute(stmt)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import streamlit as st
@@ -21,7 +22,7 @@ from ui.format import (
 from ui.forms import FormFeedback, run_read
 from ui.i18n import t
 
-DATE_BOUNDS = {"min_value": date(1950, 1, 1), "max_value": date(2100, 12, 31)}
+DATE_MIN, DATE_MAX = date(1950, 1, 1), date(2100, 12, 31)  # bounds of the date filters
 
 # Filter widgets and the query parameters they mirror.
 F_Q, F_STATUT, F_CRIT, F_CLIENT, F_MAINT, F_GARANTIE = (
@@ -36,7 +37,7 @@ F_CLIENT_Q = "equip.f.client_q"
 QP_SEEN = "equip.qp_seen"
 
 
-def _split(values: list[str], allowed: list[str]) -> tuple[str, ...]:
+def _split(values: list[str], allowed: Sequence[str]) -> tuple[str, ...]:
     """``?statut=panne,maintenance`` and ``?statut=panne&statut=maintenance`` alike."""
     out: list[str] = []
     for value in values:
@@ -162,7 +163,8 @@ def render_filters(actor: Actor) -> tuple[EquipementFilters, FormFeedback]:
             value=None,
             key=F_MAINT,
             format=WIDGET_DATE_FORMAT,
-            **DATE_BOUNDS,
+            min_value=DATE_MIN,
+            max_value=DATE_MAX,
         )
         feedback.slot("maintenance_avant")
     with c5:
@@ -171,7 +173,8 @@ def render_filters(actor: Actor) -> tuple[EquipementFilters, FormFeedback]:
             value=None,
             key=F_GARANTIE,
             format=WIDGET_DATE_FORMAT,
-            **DATE_BOUNDS,
+            min_value=DATE_MIN,
+            max_value=DATE_MAX,
         )
         feedback.slot("garantie_avant")
     c6.button(

@@ -37,24 +37,28 @@ def _text(form: FormFeedback, prefix: str, name: str, value: Any, required: bool
     return out
 
 
-def _date_bounds(name: str, value: date | None) -> dict[str, date]:
+def _date_bounds(name: str, value: date | None) -> tuple[date, date]:
     """The service's limits for ``name`` (the widget then offers only acceptable dates),
     widened to a stored value outside them so an old record still opens; saving it then gets
     the service's message beside the field."""
     low, high = date_limits()[name]
     if isinstance(value, date):
         low, high = min(low, value), max(high, value)
-    return {"min_value": low, "max_value": high}
+    return low, high
 
 
-def _date(form: FormFeedback, prefix: str, name: str, value: date | None, **kw: Any) -> Any:
+def _date(
+    form: FormFeedback, prefix: str, name: str, value: date | None, *, help: str | None = None
+) -> date | None:
+    low, high = _date_bounds(name, value)
     out = st.date_input(
         t(f"equip.col.{name}"),
         value=value,
         key=f"{prefix}.{name}",
         format=WIDGET_DATE_FORMAT,
-        **_date_bounds(name, value),
-        **kw,
+        min_value=low,
+        max_value=high,
+        help=help,
     )
     form.slot(name)
     return out

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
+    SQLColumnExpression,
     column,
     func,
     null,
@@ -181,7 +181,7 @@ def get_equipement_detail(*, session: Session, equipement_id: Any) -> Equipement
     )
 
 
-INTERVENTION_SORT_KEYS: dict[str, ColumnElement[Any]] = {
+INTERVENTION_SORT_KEYS: dict[str, SQLColumnExpression[Any]] = {
     "date_creation": Intervention.date_creation,
     "titre": Intervention.titre,
     "statut": Intervention.statut,
