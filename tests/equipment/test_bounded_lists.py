@@ -159,6 +159,34 @@ def test_the_search_function_answers_a_client_only_about_its_own_machines(
     assert ids_seen == [foreign]
 
 
+def test_a_client_finds_its_machines_by_its_own_company_name_and_no_one_else_s(
+    conn: Connection, session
+):
+    w, _ = fleet(conn, 2)
+    company = conn.exec_driver_sql(
+        "SELECT nom_entreprise FROM clients WHERE id = %s", (w["client2"],)
+    ).scalar_one()
+    own = make_equipement(conn, w["client2"], nom="Broyeur", numero_serie=f"{TOKEN}-OWN")
+    act_as(session, w["actor_client2"])
+    rows, total = svc.list_equipements(session=session, filters=F(q=company.split()[0]))
+    assert own in {r["id"] for r in rows} and int(total) == len(rows)
+    assert all(r["client_id"] == w["client2"] for r in rows)
+    # Client 1's machines match TOKEN but are never answered to client 2.
+    assert svc.search_ids(session=session, q=TOKEN) == [own]
+
+
+def test_the_search_is_looked_up_once_per_word_and_the_words_are_intersected(
+    conn: Connection, session
+):
+    w, ids = fleet(conn, 6)  # names "<TOKEN> pompe 0|1|2"
+    act_as(session, w["actor_resp"])
+    assert svc.search_ids(session=session, q="   ") is None
+    assert svc.search_ids(session=session, q=TOKEN) == sorted(ids)
+    both = svc.search_ids(session=session, q=f"{TOKEN} pompe")
+    assert both is not None and set(ids) <= set(both)
+    assert svc.search_ids(session=session, q=f"{TOKEN} introuvable-xyz") == []
+
+
 def test_the_client_picker_is_bounded_searchable_and_keeps_the_chosen_client(
     conn: Connection, session
 ):

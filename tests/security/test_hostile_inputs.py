@@ -532,6 +532,9 @@ CASES: dict[str, Case] = {
             **_paging(d),
         }
     ),
+    f"{E}.search_ids": Case(
+        lambda d, c: {"q": d.draw(maybe(st.sampled_from(["", "Pompe", "Atlas 24"]), hostile_text))}
+    ),
     f"{E}.count_equipements": Case(lambda d, c: {"filters": _filters(d, c)}),
     f"{E}.iter_equipements_for_export": Case(
         lambda d, c: {

@@ -74,6 +74,7 @@ from db.equipment.service.list import (
     export_chunk_equipements,
     iter_equipements_for_export,
     list_equipements,
+    search_ids,
 )
 from db.equipment.service.validation import (
     EDITABLE_FIELDS,
@@ -151,6 +152,7 @@ __all__ = [
     "parse_date",
     "parse_decimal",
     "require_writer",
+    "search_ids",
     "update_equipement",
     "validate_equipement",
 ]

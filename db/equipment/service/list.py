@@ -12,7 +12,7 @@ from sqlalchemy import (
     Integer,
     Select,
     any_,
-    cast,
+    bindparam,
     func,
     select,
 )
@@ -153,17 +153,33 @@ def clean_filters(filters: Any) -> EquipementFilters:
     return EquipementFilters(**clean)
 
 
-def _conditions(filters: EquipementFilters) -> list[ColumnElement[bool]]:
+def search_ids(*, session: Session, q: Any) -> list[int] | None:
+    """Ids of the machines matching every word of ``q`` (None when there is no search text).
+
+    Each word is answered once by ``equipement_search_ids()`` (trigram indexes, see its file)
+    and the words are intersected here. The list's page and its count then both take the
+    array as a parameter: built into the statement as a sub-query, the look-up ran twice per
+    page (rows, then count), the larger half of a search's cost at 200,000 machines.
+    """
+    q = clean_search(q, field="q", label=FILTER_LABELS["q"])
+    found: set[int] | None = None
+    for term in q.split()[:10]:
+        pattern = like_pattern(term[:100])
+        ids = session.scalar(select(func.equipement_search_ids(pattern))) or []
+        found = set(ids) if found is None else found & set(ids)
+        if not found:
+            break
+    return None if found is None else sorted(found)
+
+
+def _conditions(filters: EquipementFilters, ids: list[int] | None) -> list[ColumnElement[bool]]:
     f = filters
     conds: list[ColumnElement[bool]] = []
     # Every word must appear in one of the searched columns or in the client's name (order and
-    # case ignored). equipement_search_ids() answers each word from trigram indexes, once per
-    # statement; under row-level security an ILIKE here would read every machine (see its file).
-    for term in f.q.split()[:10]:
-        pattern = like_pattern(term[:100])
-        # CAST makes "= ANY (array)" of the one-row subquery (a bare subquery would be "IN").
-        found = cast(select(func.equipement_search_ids(pattern)).scalar_subquery(), ARRAY(Integer))
-        conds.append(_E.id == any_(found))
+    # case ignored): ``ids`` from search_ids(). Under row-level security an ILIKE here would
+    # read every machine (see equipement_search_ids' file).
+    if ids is not None:
+        conds.append(_E.id == any_(bindparam("search_ids", ids, type_=ARRAY(Integer))))
     if f.statuts:
         conds.append(_E.statut.in_([StatutEquipement(s) for s in f.statuts]))
     if f.criticites:
@@ -185,8 +201,9 @@ def _order_by(sort: Any) -> list[Any]:
     return [ordered.nulls_last(), _E.id.desc() if descending else _E.id.asc()]
 
 
-def _filtered(filters: Any) -> Select[Any]:
-    conds = _conditions(clean_filters(filters))
+def _filtered(filters: Any, session: Session) -> Select[Any]:
+    clean = clean_filters(filters)
+    conds = _conditions(clean, search_ids(session=session, q=clean.q) if clean.q.strip() else None)
     return select(*LIST_COLUMNS).join(_C, _C.id == _E.client_id).where(*conds)
 
 
@@ -200,7 +217,11 @@ def list_equipements(
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of the equipment list (visible to the session's user) and the total."""
     return paginate(
-        session, _filtered(filters), order_by=_order_by(sort), page=page, page_size=page_size
+        session,
+        _filtered(filters, session),
+        order_by=_order_by(sort),
+        page=page,
+        page_size=page_size,
     )
 
 
@@ -216,7 +237,7 @@ def iter_equipements_for_export(
     The criteria are checked when this is called, before the first row is asked for, so a
     refusal reaches the caller before any file is started.
     """
-    stmt = _filtered(filters).order_by(*_order_by(sort))
+    stmt = _filtered(filters, session).order_by(*_order_by(sort))
     chunk = clamp_int(
         chunk_size, field="chunk_size", label="Taille des paquets", low=1, high=MAX_EXPORT_CHUNK
     )
@@ -251,7 +272,7 @@ def export_chunk_equipements(
         chunk_size, field="chunk_size", label="Taille des paquets", low=1, high=MAX_EXPORT_CHUNK
     )
     keys: list[Key] = [(SORT_KEYS[key], descending), (_E.id, descending)]
-    stmt = _filtered(filters)
+    stmt = _filtered(filters, session)
     values: list[Any] | None = None
     if after is not None:
         last = clean_id(after, field="after", label="Reprise de l'export")
@@ -268,4 +289,4 @@ def export_chunk_equipements(
 def count_equipements(*, session: Session, filters: EquipementFilters | None = None) -> Total:
     """Number of rows the filtered list has (the export's progress total), exact up to
     ``COUNT_CAP`` rows (``db.query.capped_count``)."""
-    return capped_count(session, _filtered(filters))
+    return capped_count(session, _filtered(filters, session))
