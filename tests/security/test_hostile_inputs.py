@@ -49,6 +49,10 @@ SERVICE_MODULES: tuple[str, ...] = (
     "db.reporting.service",
     "db.query",
     "db.people.service",
+    *(
+        f"db.interventions.service.{m}"
+        for m in ("checklist", "parts", "documents", "thread", "rating", "timeline", "cost")
+    ),
 )
 # Public functions that are not entry points for user input, and why.
 NOT_ENTRY_POINTS: dict[str, str] = {
@@ -280,6 +284,14 @@ def ctx(owner_engine: Engine) -> Iterator[Ctx]:
             yield Ctx(conn=conn, actors=actors, ids={**cast, "username": usernames})
         finally:
             trans.rollback()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_file_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Uploads drawn here go to a throw-away folder, not to the data folder's file store."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MIF_FILES_DIR", str(tmp_path_factory.mktemp("files")))
+        yield
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -665,6 +677,154 @@ CASES: dict[str, Case] = {
         writes=("users",),
     ),
 }
+
+
+# ---- the intervention file (checklist, parts, documents, thread, rating, timeline, cost)
+IS = "db.interventions.service"
+_PDF = b"%PDF-1.4\n%hostile\n%%EOF\n"
+_EXE = b"MZ\x90\x00" + b"\x00" * 60
+
+
+def _iid(data: Any, ctx: Ctx) -> Any:
+    return data.draw(maybe(st.sampled_from([ctx.ids["interv1"], ctx.ids["interv2"]]), hostile_any))
+
+
+def _small_id(data: Any) -> Any:
+    """An id of the demo data (parts, tasks, documents) or a hostile one."""
+    return data.draw(maybe(st.integers(1, 30), hostile_any))
+
+
+def _quantity(data: Any) -> Any:
+    return data.draw(maybe(st.integers(1, 3), hostile_number))
+
+
+def _upload(data: Any, ctx: Ctx) -> dict[str, Any]:
+    target = data.draw(st.sampled_from(["intervention", "equipement", "both", "none"]))
+    return {
+        "intervention_id": _iid(data, ctx) if target in ("intervention", "both") else None,
+        "equipement_id": _equip_id(data, ctx) if target in ("equipement", "both") else None,
+        "filename": data.draw(maybe(st.just("rapport.pdf"), hostile_any)),
+        "content": data.draw(
+            st.one_of(
+                st.just(_PDF),
+                st.just(_EXE),
+                st.binary(max_size=200),
+                st.sampled_from(HOSTILE_STRINGS + JUNK),
+            )
+        ),
+        "description": data.draw(st.one_of(st.none(), hostile_any)),
+        "type_document": data.draw(
+            st.one_of(st.none(), st.sampled_from(["photo", "rapport"]), hostile_any)
+        ),
+    }
+
+
+FILE_CASES: dict[str, Case] = {
+    f"{IS}.checklist.list_tasks": Case(lambda d, c: {"intervention_id": _iid(d, c)}),
+    f"{IS}.checklist.checklist_progress": Case(
+        lambda d, c: {
+            "intervention_ids": d.draw(
+                st.one_of(
+                    st.lists(maybe(st.just(c.ids["interv1"]), hostile_any), max_size=5),
+                    st.sampled_from(HOSTILE_ENUMS + JUNK),
+                )
+            )
+        }
+    ),
+    f"{IS}.checklist.add_task": Case(
+        lambda d, c: {
+            "intervention_id": _iid(d, c),
+            "description": d.draw(maybe(st.just("Contrôle"), hostile_any)),
+            "date_echeance": _day(d),
+        },
+        writes=("taches",),
+    ),
+    f"{IS}.checklist.set_task_done": Case(
+        lambda d, c: {"task_id": _small_id(d), "done": d.draw(maybe(st.booleans(), hostile_any))},
+        writes=("taches",),
+    ),
+    f"{IS}.checklist.reorder_tasks": Case(
+        lambda d, c: {
+            "intervention_id": _iid(d, c),
+            "task_ids": d.draw(st.one_of(st.lists(hostile_any, max_size=4), hostile_any)),
+        },
+        writes=("taches",),
+    ),
+    f"{IS}.checklist.move_task": Case(
+        lambda d, c: {
+            "task_id": _small_id(d),
+            "direction": d.draw(maybe(st.sampled_from(["up", "down"]), hostile_any)),
+        },
+        writes=("taches",),
+    ),
+    f"{IS}.checklist.delete_task": Case(lambda d, c: {"task_id": _small_id(d)}, writes=("taches",)),
+    f"{IS}.parts.search_parts": Case(
+        lambda d, c: {"term": d.draw(maybe(st.just("roulement"), hostile_any)), "limit": _limit(d)}
+    ),
+    f"{IS}.parts.list_parts_used": Case(
+        lambda d, c: {"intervention_id": _iid(d, c), "limit": _limit(d)}
+    ),
+    f"{IS}.parts.use_part": Case(
+        lambda d, c: {
+            "intervention_id": _iid(d, c),
+            "piece_id": _small_id(d),
+            "quantite": _quantity(d),
+            "notes": d.draw(st.one_of(st.none(), hostile_any)),
+        },
+        writes=("mouvements_stock",),  # every line change books one (no id to digest lines by)
+    ),
+    f"{IS}.parts.return_part": Case(
+        lambda d, c: {
+            "intervention_id": _iid(d, c),
+            "piece_id": _small_id(d),
+            "quantite": d.draw(st.one_of(st.none(), hostile_number)),
+        },
+        writes=("mouvements_stock",),  # every line change books one (no id to digest lines by)
+    ),
+    f"{IS}.documents.add_document": Case(_upload, writes=("documents",)),
+    f"{IS}.documents.list_documents": Case(
+        lambda d, c: {
+            "intervention_id": _iid(d, c) if d.draw(st.booleans()) else None,
+            "equipement_id": _equip_id(d, c) if d.draw(st.booleans()) else None,
+            "limit": _limit(d),
+        }
+    ),
+    f"{IS}.documents.open_document": Case(lambda d, c: {"document_id": _small_id(d)}),
+    f"{IS}.documents.document_thumbnail": Case(
+        lambda d, c: {"document_id": _small_id(d), "size": d.draw(hostile_any)}
+    ),
+    f"{IS}.thread.get_or_create_thread": Case(
+        lambda d, c: {"intervention_id": _iid(d, c)}, writes=("conversations",)
+    ),
+    f"{IS}.thread.list_messages": Case(
+        lambda d, c: {"intervention_id": _iid(d, c), "limit": _limit(d)}
+    ),
+    f"{IS}.thread.clean_message": Case(
+        lambda d, c: {"contenu": d.draw(hostile_any)}, roles=("admin",)
+    ),
+    f"{IS}.thread.post_message": Case(
+        lambda d, c: {
+            "intervention_id": _iid(d, c),
+            "contenu": d.draw(maybe(st.just("Bonjour"), hostile_any)),
+        },
+        writes=("messages", "conversations"),
+    ),
+    f"{IS}.rating.rate_intervention": Case(
+        lambda d, c: {
+            "intervention_id": _iid(d, c),
+            "note": d.draw(maybe(st.integers(1, 5), hostile_any)),
+            "commentaire": d.draw(st.one_of(st.none(), hostile_any)),
+        },
+        writes=("interventions", "messages"),
+    ),
+    f"{IS}.rating.get_rating": Case(lambda d, c: {"intervention_id": _iid(d, c)}),
+    f"{IS}.timeline.list_timeline": Case(
+        lambda d, c: {"intervention_id": _iid(d, c), **_paging(d)}
+    ),
+    f"{IS}.cost.compute_cost": Case(lambda d, c: {"intervention_id": _iid(d, c)}),
+    f"{IS}.cost.hourly_rate": Case(_none, roles=("admin",)),
+}
+CASES.update(FILE_CASES)
 
 
 # ------------------------------------------------------------------------------------------
