@@ -75,6 +75,14 @@ PAGES: tuple[PageSpec, ...] = (
         ALL_ROLES,
     ),
     PageSpec(
+        "pages/interventions.py",
+        "tableau-interventions",
+        "nav.interventions",
+        ":material/engineering:",
+        "nav.section.operations",
+        ALL_ROLES,
+    ),
+    PageSpec(
         "pages/etat_base.py",
         "etat-de-la-base",
         "nav.db_status",

@@ -35,10 +35,15 @@ TIMEOUT = 60
 
 # DESIGN.md §4, for the pages that exist now.
 EXPECTED_PAGES: dict[str, set[str]] = {
-    "admin": {"pages/accueil.py", "pages/equipements.py", "pages/etat_base.py"},
-    "responsable": {"pages/accueil.py", "pages/equipements.py"},
-    "technicien": {"pages/accueil.py", "pages/equipements.py"},
-    "client": {"pages/accueil.py", "pages/equipements.py"},
+    "admin": {
+        "pages/accueil.py",
+        "pages/equipements.py",
+        "pages/interventions.py",
+        "pages/etat_base.py",
+    },
+    "responsable": {"pages/accueil.py", "pages/equipements.py", "pages/interventions.py"},
+    "technicien": {"pages/accueil.py", "pages/equipements.py", "pages/interventions.py"},
+    "client": {"pages/accueil.py", "pages/equipements.py", "pages/interventions.py"},
 }
 DEMO = {"admin": "admin", "responsable": "responsable", "technicien": "technicien"}
 DEMO["client"] = "client"
