@@ -165,6 +165,22 @@ def apply_actor(bind: Session | Connection, actor: Actor) -> None:
     )
 
 
+_factories: dict[Engine, sessionmaker[Session]] = {}
+
+
+def _session_factory(engine: Engine) -> sessionmaker[Session]:
+    """One ``sessionmaker`` per engine, built once.
+
+    A ``sessionmaker`` makes a new ``Session`` subclass, whose event dispatch SQLAlchemy sets
+    up again on first use: built per call, that was ~5 % of the server's CPU per page.
+    """
+    with _engines_lock:
+        factory = _factories.get(engine)
+        if factory is None:
+            factory = _factories[engine] = sessionmaker(bind=engine, expire_on_commit=False)
+        return factory
+
+
 @contextmanager
 def session_scope(actor: Actor = SYSTEM, *, engine: Engine | None = None) -> Iterator[Session]:
     """One user action = one transaction: commit on success, roll back on any error.
@@ -172,7 +188,6 @@ def session_scope(actor: Actor = SYSTEM, *, engine: Engine | None = None) -> Ite
     The actor's identity is set at the start of the transaction, before any statement of the
     action runs.
     """
-    factory = sessionmaker(bind=engine or app_engine(), expire_on_commit=False)
-    with factory() as session, session.begin():
+    with _session_factory(engine or app_engine())() as session, session.begin():
         apply_actor(session, actor)
         yield session
