@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
+from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -76,7 +77,6 @@ REGISTRY_TITLE = "Parc équipements"
 LOGIN_BUTTON = "Se connecter"
 COOKIE_COMPONENT = "cookie_manager"
 FINISHED = ForwardMsg.ScriptFinishedStatus
-ERROR_ALERT = 1  # Alert.Format.ERROR
 
 
 # --------------------------------------------------------------------------- measures
@@ -136,7 +136,7 @@ class RunView:
         for element in self.of_kind("exception"):
             return f"exception: {element.exception.message[:200]}"
         for element in self.of_kind("alert"):
-            if element.alert.format == ERROR_ALERT:
+            if element.alert.format == Alert.ERROR:
                 return f"error shown: {element.alert.body[:200]}"
         return None
 
@@ -146,6 +146,10 @@ class RunView:
             e.WhichOneof("type") in ("dataframe", "arrow_data_frame", "arrow_table")
             for e in self.all()
         )
+
+    def has_info(self) -> bool:
+        """An information message (an empty list says so in one)."""
+        return any(e.alert.format == Alert.INFO for e in self.of_kind("alert"))
 
     def all(self) -> list[Element]:
         """Every element of the run."""
@@ -406,7 +410,9 @@ class Scenario:
         target = self.target
 
         def registry(view: RunView) -> bool:
-            return REGISTRY_TITLE in view.headings() and view.has_table()
+            # A search may find nothing (the client's machines): its message is a result too.
+            found = view.has_table() or view.has_info()
+            return REGISTRY_TITLE in view.headings() and found
 
         def detail(view: RunView) -> bool:
             return target.machine_name in view.headings()
@@ -440,14 +446,15 @@ async def simulate_user(
             return
         if not await timed(results, "login", user, scenario.login):
             return
+        # Whole rounds (each action as often), at least one, until the duration has passed.
         until = time.monotonic() + duration
-        while time.monotonic() < until:
+        while True:
             for action, step in scenario.steps().items():
                 if think:
                     await asyncio.sleep(think)
                 await timed(results, action, user, step)
-                if time.monotonic() >= until:
-                    break
+            if time.monotonic() >= until:
+                break
     finally:
         results.settle_runs += user.settle_runs
         await user.close()
