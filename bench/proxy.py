@@ -111,18 +111,22 @@ class Proxy:
     async def connect(
         self, pinned: int | None
     ) -> tuple[int, asyncio.StreamReader, asyncio.StreamWriter] | None:
-        """Open the client's backend: its pinned one, else the least busy one that answers."""
+        """Open the client's backend: its pinned one, else the least busy one that answers
+        (its count of open connections raised)."""
         tried: set[int] = set()
         while True:
             index = pinned if pinned is not None else self.choose(tried)
             if index is None:
                 return None
             backend = self.backends[index]
+            # Counted at once: clients arriving together must not all pick the same backend.
+            backend.open_connections += 1
             try:
                 reader, writer = await asyncio.open_connection(
                     backend.host, backend.port, limit=MAX_HEAD
                 )
             except OSError:
+                backend.open_connections -= 1
                 if pinned is not None:
                     return None
                 tried.add(index)
@@ -145,8 +149,7 @@ class Proxy:
                 await client_w.drain()
                 return
             index, back_r, back_w = opened
-            backend = self.backends[index]
-            backend.open_connections += 1
+            backend = self.backends[index]  # its count was raised by ``connect``
             back_w.write(head)
             await back_w.drain()
 
