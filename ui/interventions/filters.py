@@ -131,7 +131,12 @@ def reset_filters() -> None:
 def _picker(
     key: str, label: str, search_label: str, empty: str, options: dict[int, str]
 ) -> int | None:
-    if st.session_state.get(K + key) not in options:
+    current = st.session_state.get(K + key)
+    if isinstance(current, int) and current not in options:
+        # From the URL and not visible (or not among the first found): still the criterion,
+        # so another client's machine id lists nothing rather than everything.
+        options = {current: f"n° {current}", **options}
+    elif current not in options:
         st.session_state[K + key] = None
     value = st.selectbox(
         label,
