@@ -24,6 +24,7 @@ from db.people.auth import SessionUser
 from ui.auth import NOTICE_KEY, Gate, login_form, request_logout
 from ui.format import enum_label, md_escape
 from ui.i18n import DEFAULT_LANG, LANGS, current_lang, t
+from ui.notifications import render_unread_count
 
 ALL_ROLES: tuple[str, ...] = ("admin", "responsable", "technicien", "client")
 MANAGERS: tuple[str, ...] = ("admin", "responsable")
@@ -162,6 +163,7 @@ def render_sidebar(user: SessionUser, slot: DeltaGenerator | None = None) -> Non
     with slot if slot is not None else st.sidebar:
         st.caption(t("sidebar.signed_in_as"))
         st.markdown(f"**{md_escape(user.full_name)}**  \n{md_escape(_role_line(user))}")
+        render_unread_count()
         language_switch()
         st.button(
             t("sidebar.logout"),
