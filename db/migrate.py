@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -115,17 +116,39 @@ def enable_app_login(url: URL) -> None:
         engine.dispose()
 
 
+# Roles (mif_app, mif_admin ...) belong to the whole server, not to one database: two
+# databases of one server migrating at the same moment (two deployments, a test run beside the
+# app) may both ALTER or GRANT on the same role, and PostgreSQL then fails the second with
+# "tuple concurrently updated" (XX000). The failed revision rolled back as a whole, so running
+# it again is safe.
+ROLE_RACE = "tuple concurrently updated"
+ROLE_RACE_ATTEMPTS = 5
+
+
+def _retrying_role_races(step: Callable[[], None]) -> None:
+    for attempt in range(1, ROLE_RACE_ATTEMPTS + 1):
+        try:
+            step()
+            return
+        except (DBAPIError, psycopg.Error) as exc:
+            # SQL files run on the driver connection (db.sqlfiles): psycopg's own error then.
+            if ROLE_RACE not in str(exc) or attempt == ROLE_RACE_ATTEMPTS:
+                raise
+            time.sleep(0.3 * attempt)
+
+
 def upgrade(url: URL | None = None, revision: str = "head") -> None:
     """Create the database if needed, migrate it to ``revision`` and enable the app login."""
     url = url or config.owner_url()
     ensure_database(url)
-    command.upgrade(alembic_config(url=url), revision)
-    enable_app_login(url)
+    _retrying_role_races(lambda: command.upgrade(alembic_config(url=url), revision))
+    _retrying_role_races(lambda: enable_app_login(url))
 
 
 def downgrade(url: URL | None = None, revision: str = "base") -> None:
     """Downgrade the database at ``url`` to ``revision``."""
-    command.downgrade(alembic_config(url=url or config.owner_url()), revision)
+    config_ = alembic_config(url=url or config.owner_url())
+    _retrying_role_races(lambda: command.downgrade(config_, revision))
 
 
 def head_revision() -> str | None:

@@ -12,7 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    and_,
+    false,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
 from db.errors import ServiceError
@@ -112,15 +122,39 @@ Key = tuple[SQLColumnExpression[Any], bool]
 """A keyset sort key: (column, descending). NULLs always come last, as in the lists."""
 
 
+def not_null(col: ColumnElement[Any]) -> bool:
+    """True when ``col`` is a table column declared NOT NULL (an ORM attribute or a Column)."""
+    expr = getattr(col, "expression", col)
+    return getattr(expr, "nullable", True) is False and getattr(expr, "table", None) is not None
+
+
 def after_condition(keys: Sequence[Key], values: Sequence[Any]) -> ColumnElement[bool]:
     """Rows strictly after ``values`` in the order of ``keys`` (NULLs last in either direction).
 
     The last key must be unique and NOT NULL (the id), so the order is total and a chunk never
-    repeats or skips a row. Written as ``k1 > v1 OR (k1 = v1 AND (k2 > v2 ...))`` with the NULL
-    cases spelled out, which the planner turns into an index range on ``(k1, ..., id)``.
+    repeats or skips a row.
+
+    When every key is NOT NULL and all go the same way (the usual "sort column, then id") it
+    is one row comparison, ``(k1, ..., id) > (v1, ..., id0)``, which PostgreSQL turns into an
+    index range: chunk 100 of an export starts where chunk 99 ended. Otherwise it is written
+    ``k1 > v1 OR (k1 = v1 AND (k2 > v2 ...))`` with the NULL cases spelled out: correct, but an
+    index walk that filters from the start (at 200,000 machines an export by a nullable date
+    reads every row before its chunk).
     """
     if len(keys) != len(values) or not keys:
         raise ValueError("one value per key")
+    directions = {desc for _, desc in keys}
+    if (
+        len(directions) == 1
+        and all(not_null(col) for col, _ in keys)
+        and all(v is not None for v in values)
+    ):
+        left, right = tuple_(*(col for col, _ in keys)), tuple_(*values)
+        return left < right if directions.pop() else left > right
+    return _after_expanded(keys, values)
+
+
+def _after_expanded(keys: Sequence[Key], values: Sequence[Any]) -> ColumnElement[bool]:
     (col, desc), value = keys[0], values[0]
     rest = keys[1:]
     if value is None:
@@ -132,7 +166,14 @@ def after_condition(keys: Sequence[Key], values: Sequence[Any]) -> ColumnElement
         same = col == value
     if not rest:
         return beyond
-    return or_(beyond, and_(same, after_condition(rest, values[1:])))
+    return or_(beyond, and_(same, _after_expanded(rest, values[1:])))
+
+
+def order_clause(col: ColumnElement[Any], desc: bool) -> Any:
+    """``col`` ASC or DESC, NULLs last; ``NULLS LAST`` is left out on a NOT NULL column so a
+    descending order can walk an ascending index backwards (it would otherwise sort)."""
+    ordered = col.desc() if desc else col.asc()
+    return ordered if not_null(col) else ordered.nulls_last()
 
 
 def keyset_page(
@@ -152,7 +193,7 @@ def keyset_page(
     page_size = clamp_int(
         page_size, field="page_size", label="Lignes par page", low=1, high=PAGE_SIZE_MAX * 20
     )
-    order = [(col.desc() if desc else col.asc()).nulls_last() for col, desc in keys]
+    order = [order_clause(col, desc) for col, desc in keys]
     if after is not None:
         stmt = stmt.where(after_condition(keys, list(after)))
     return [dict(r) for r in session.execute(stmt.order_by(*order).limit(page_size)).mappings()]

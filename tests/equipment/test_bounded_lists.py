@@ -8,16 +8,17 @@ picker lists a bounded number of clients while keeping the chosen one.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
 from db.equipment import service as svc
 from db.equipment.models import Equipement
 from db.equipment.service import EquipementFilters as F
-from db.query import Total, capped_count, keyset_page, paginate
+from db.query import Total, after_condition, capped_count, keyset_page, paginate
 from tests.conftest import act_as
 from tests.factories import make_client, make_equipement, world
 
@@ -206,3 +207,36 @@ def test_a_client_sees_only_itself_in_the_picker_whatever_it_asks(conn: Connecti
     assert [cid for cid, _ in svc.client_choices(session=session, include=w["client2"])] == [
         w["client1"]
     ]
+
+
+def test_keyset_chunks_on_not_null_keys_are_an_index_range_in_both_directions(
+    conn: Connection, session
+):
+    fleet(conn, 9)
+    for desc in (False, True):
+        keys = [(Equipement.nom, desc), (Equipement.id, desc)]
+        stmt = select(Equipement.id, Equipement.nom).where(Equipement.nom.like(f"{TOKEN}%"))
+        seen, after = [], None
+        while chunk := keyset_page(session, stmt, keys=keys, after=after, page_size=4):
+            seen += [(r["nom"], r["id"]) for r in chunk]
+            after = [chunk[-1]["nom"], chunk[-1]["id"]]
+        assert seen == sorted(seen, reverse=desc) and len(set(seen)) == 9
+    # The condition after a row is one row comparison the planner can start an index scan at
+    # (an export's chunk 100 does not re-read chunks 1 to 99).
+    condition = after_condition([(Equipement.nom, False), (Equipement.id, False)], ["x", 1])
+    session.execute(text("SET LOCAL enable_seqscan = off"))  # a demo-sized table
+    plan = "\n".join(
+        session.execute(
+            text(
+                "EXPLAIN "
+                + str(
+                    select(Equipement.id)
+                    .where(condition)
+                    .order_by(Equipement.nom, Equipement.id)
+                    .limit(5)
+                    .compile(compile_kwargs={"literal_binds": True})
+                )
+            )
+        ).scalars()
+    )
+    assert re.search(r"Index (Only )?Scan using idx_equipement_nom .*\n.*Index Cond: \(ROW\(", plan)
