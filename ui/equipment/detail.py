@@ -213,6 +213,20 @@ def render_detail(actor: Actor, raw_id: str) -> None:
             empty_text=t("equip.none.historique"),
         )
     with tabs[3]:
+        links = st.container(horizontal=True)
+        if e["statut"] != "retire":  # no new intervention on a retired machine
+            links.page_link(
+                "pages/interventions.py",
+                label=t("itv.equip.new"),
+                query_params={"nouvelle": "1", "machine": str(e["id"])},
+                icon=":material/add:",
+            )
+        links.page_link(
+            "pages/interventions.py",
+            label=t("itv.equip.all"),
+            query_params={"vue": "liste", "machine": str(e["id"])},
+            icon=":material/list:",
+        )
         paged_table(
             key=f"equip.interv.{e['id']}",
             actor=actor,

@@ -10,6 +10,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "itv.new": {"fr": "Nouvelle intervention", "en": "New work order"},
     "itv.new.client": {"fr": "Nouvelle demande", "en": "New request"},
     "itv.back": {"fr": "Retour aux interventions", "en": "Back to work orders"},
+    "itv.equip.new": {
+        "fr": "Nouvelle intervention sur cette machine",
+        "en": "New work order on this machine",
+    },
+    "itv.equip.all": {"fr": "Ouvrir dans la liste des interventions", "en": "Open in the list"},
     "itv.unread": {
         "fr": "Notifications non lues : {n}",
         "en": "Unread notifications: {n}",
