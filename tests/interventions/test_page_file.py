@@ -25,19 +25,37 @@ ROLES = ("admin", "responsable", "technicien", "client")
 
 
 def _cleanup(engine: Engine, ids: dict[str, Any]) -> None:
-    """Remove the world. Audit rows only go through an open retention run of this very
-    transaction (the trail is otherwise immutable), as ``archive_old_interventions`` does."""
+    """Remove what the world may lose. Audit rows go only through an open retention run of
+    this very transaction (the trail is otherwise immutable); stock movements never go, so an
+    intervention that used parts stays with its machine and company (uniquely named test
+    rows, like the stock movements that keep them)."""
+    machines = [ids["machineA"], ids["machineB"]]
     with engine.begin() as c:
         c.execute(text("INSERT INTO retention_runs (txid) VALUES (txid_current())"))
         c.execute(
-            text("DELETE FROM equipements WHERE client_id = ANY(:c)"),
-            {"c": [ids["clientA"], ids["clientB"]]},
+            text(
+                "DELETE FROM interventions i WHERE equipement_id = ANY(:m) AND NOT EXISTS"
+                " (SELECT 1 FROM mouvements_stock s WHERE s.intervention_id = i.id)"
+            ),
+            {"m": machines},
         )
-        # Stock movements are immutable: the part stays, inactive, out of every search.
+        c.execute(
+            text(
+                "DELETE FROM equipements e WHERE id = ANY(:m) AND NOT EXISTS"
+                " (SELECT 1 FROM interventions i WHERE i.equipement_id = e.id)"
+            ),
+            {"m": machines},
+        )
         c.execute(
             text("UPDATE pieces_detachees SET active = false WHERE id = :p"), {"p": ids["piece"]}
         )
-        c.execute(text("DELETE FROM users WHERE id = ANY(:u)"), {"u": ids["users"]})
+        for user_id in ids["users"]:
+            nested = c.begin_nested()
+            try:
+                c.execute(text("DELETE FROM users WHERE id = :u"), {"u": user_id})
+                nested.commit()
+            except Exception:  # still referenced by what stays
+                nested.rollback()
         c.execute(text("DELETE FROM retention_runs WHERE txid = txid_current()"))
 
 
@@ -273,3 +291,320 @@ def test_managers_reopen_and_archive_a_closed_intervention(
     assert db(owner_engine, "SELECT statut::text FROM interventions WHERE id = :i", i=iid) == (
         "archivee"
     )
+
+
+# ------------------------------------------------------------------------------------------
+# Notes and duration; version conflicts
+# ------------------------------------------------------------------------------------------
+
+
+def test_the_assigned_technician_writes_the_diagnostic_but_not_the_duration(
+    owner_engine: Engine, world: dict[str, Any]
+) -> None:
+    iid = new_intervention(owner_engine, world, statut="en_cours")
+    at = open_file(world, "technicien", iid)
+    assert not [w for w in at.text_input if w.key and w.key.endswith("notes.duree_reelle")]
+    key_suffix(at, "text_area", "notes.diagnostic").input("Roulement usé <script>x</script> 🔧")
+    button(at, "Enregistrer").click().run()
+    assert "Compte rendu enregistré." in successes(at)
+    assert db(owner_engine, "SELECT diagnostic FROM interventions WHERE id = :i", i=iid) == (
+        "Roulement usé <script>x</script> 🔧"
+    )
+    # Another technician, not assigned, gets no form; the client neither.
+    for who in ("technicien2", "client"):
+        other = open_file(world, who, iid)
+        assert not [w for w in other.text_area if w.key and "notes." in w.key]
+
+
+def test_a_manager_sets_the_actual_duration_and_labour_enters_the_cost(
+    owner_engine: Engine, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MIF_TAUX_HORAIRE_MAD", "200")
+    iid = new_intervention(owner_engine, world, statut="en_cours")
+    at = open_file(world, "responsable", iid)
+    key_suffix(at, "text_input", "notes.duree_reelle").input("2,5")
+    button(at, "Enregistrer").click().run()
+    assert "Compte rendu enregistré." in successes(at)
+    assert (
+        float(db(owner_engine, "SELECT duree_reelle FROM interventions WHERE id = :i", i=iid))
+        == 2.5
+    )
+    labour = [m for m in at.metric if m.label.startswith("Main-d'œuvre")]
+    assert labour and labour[0].value.replace("\u202f", " ").startswith("500,00")
+    key_suffix(at, "text_input", "notes.duree_reelle").input("-1")
+    button(at, "Enregistrer").click().run()
+    assert errors(at) and successes(at) == []
+    assert (
+        float(db(owner_engine, "SELECT duree_reelle FROM interventions WHERE id = :i", i=iid))
+        == 2.5
+    )
+
+
+def test_a_save_on_a_stale_file_is_refused_with_reload_and_overwrites_nothing(
+    owner_engine: Engine, world: dict[str, Any]
+) -> None:
+    iid = new_intervention(owner_engine, world, statut="en_cours")
+    at = open_file(world, "responsable", iid)
+    with owner_engine.begin() as c:  # someone else saves meanwhile
+        c.execute(text("UPDATE interventions SET diagnostic = 'Autre' WHERE id = :i"), {"i": iid})
+    key_suffix(at, "text_area", "notes.diagnostic").input("Le mien")
+    button(at, "Enregistrer").click().run()
+    assert any("rechargez" in e for e in errors(at)), errors(at)
+    assert db(owner_engine, "SELECT diagnostic FROM interventions WHERE id = :i", i=iid) == "Autre"
+
+
+# ------------------------------------------------------------------------------------------
+# Dispatch
+# ------------------------------------------------------------------------------------------
+
+
+def test_the_manager_sees_the_ranking_with_reasons_and_assigns(
+    owner_engine: Engine, world: dict[str, Any]
+) -> None:
+    iid = new_intervention(owner_engine, world, technicien_id=None, statut="ouverte")
+    at = open_file(world, "responsable", iid)
+    ranking = next(d.value for d in at.dataframe if "Pourquoi" in d.value.columns)
+    assert {"Rang", "Technicien", "Score", "Pourquoi"} <= set(ranking.columns)
+    assert ranking["Pourquoi"].str.contains("Disponibilité").all()
+    assert any(e.label.startswith("1. ") for e in at.expander)
+    principal = key_suffix(at, "selectbox", "dispatch.principal")
+    principal.set_value(world["tech2"])
+    key_suffix(at, "multiselect", "dispatch.assistants").set_value([world["tech1"]])
+    button(at, "Affecter").click().run()
+    assert any(s.startswith("Intervention affectée à") for s in successes(at))
+    row = (
+        owner_engine.connect()
+        .execute(
+            text("SELECT technicien_id, statut::text FROM interventions WHERE id = :i"), {"i": iid}
+        )
+        .one()
+    )
+    assert tuple(row) == (world["tech2"], "affectee")
+    roles = dict(
+        owner_engine.connect()
+        .execute(
+            text(
+                "SELECT technicien_id, role::text FROM intervention_techniciens"
+                " WHERE intervention_id = :i"
+            ),
+            {"i": iid},
+        )
+        .all()
+    )
+    assert roles == {world["tech2"]: "principal", world["tech1"]: "assistant"}
+
+
+def test_two_managers_assigning_at_once_the_second_is_told_and_nothing_is_overwritten(
+    owner_engine: Engine, world: dict[str, Any]
+) -> None:
+    iid = new_intervention(owner_engine, world, technicien_id=None, statut="ouverte")
+    first = open_file(world, "responsable", iid)
+    second = open_file(world, "admin", iid)
+    key_suffix(first, "selectbox", "dispatch.principal").set_value(world["tech1"])
+    button(first, "Affecter").click().run()
+    assert (
+        db(owner_engine, "SELECT technicien_id FROM interventions WHERE id = :i", i=iid)
+        == (world["tech1"])
+    )
+    key_suffix(second, "selectbox", "dispatch.principal").set_value(world["tech2"])
+    button(second, "Affecter").click().run()
+    assert any("rechargez" in e for e in errors(second)), errors(second)
+    assert (
+        db(owner_engine, "SELECT technicien_id FROM interventions WHERE id = :i", i=iid)
+        == (world["tech1"])
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Checklist
+# ------------------------------------------------------------------------------------------
+
+
+def test_the_technician_adds_ticks_and_reorders_tasks_and_the_client_only_reads(
+    owner_engine: Engine, world: dict[str, Any]
+) -> None:
+    iid = new_intervention(owner_engine, world, statut="en_cours")
+    at = open_file(world, "technicien", iid)
+    button(at, "Ajouter").click().run()
+    assert any("Description" in e for e in errors(at)), errors(at)  # empty task refused
+    for label in ("Couper l'alimentation", "Changer le joint"):
+        key_suffix(at, "text_input", "tasks.new").input(label)
+        button(at, "Ajouter").click().run()
+        assert "Tâche ajoutée." in successes(at)
+    order = (
+        "SELECT string_agg(description, '|' ORDER BY ordre, id) FROM taches"
+        " WHERE intervention_id = :i"
+    )
+    assert db(owner_engine, order, i=iid) == "Couper l'alimentation|Changer le joint"
+    boxes = [c for c in at.checkbox if c.key and ".task." in c.key]
+    boxes[0].check().run()
+    assert "Tâche terminée." in successes(at)
+    up = [b for b in at.button if b.key and b.key.endswith(".up")]
+    up[0].click().run()
+    assert db(owner_engine, order, i=iid) == "Changer le joint|Couper l'alimentation"
+    assert (
+        db(
+            owner_engine,
+            "SELECT count(*) FROM taches WHERE intervention_id = :i AND statut = 'terminee'",
+            i=iid,
+        )
+        == 1
+    )
+    client = open_file(world, "client", iid)
+    assert all(c.disabled for c in client.checkbox if c.key and ".task." in c.key)
+    assert not [b for b in client.button if b.label == "Ajouter"]
+
+
+# ------------------------------------------------------------------------------------------
+# Parts
+# ------------------------------------------------------------------------------------------
+
+
+def test_parts_are_searched_by_reference_and_bad_quantities_get_french_refusals(
+    owner_engine: Engine, world: dict[str, Any]
+) -> None:
+    iid = new_intervention(owner_engine, world, statut="en_cours")
+    stock = "SELECT stock_actuel FROM pieces_detachees WHERE id = :p"
+    before = db(owner_engine, stock, p=world["piece"])
+    at = open_file(world, "technicien", iid)
+    key_suffix(at, "text_input", "parts.q").input(world["piece_ref"]).run()
+    piece = key_suffix(at, "selectbox", "parts.piece")
+    assert piece.options and "stock : " in piece.options[0]
+    for bad, words in ((0, "Quantité"), (-2, "négative"), (before + 1, "Stock insuffisant")):
+        key_suffix(at, "number_input", "parts.qty").set_value(bad)
+        button(at, "Enregistrer la pièce").click().run()
+        assert any(words in e for e in errors(at)), (bad, errors(at))
+        assert db(owner_engine, stock, p=world["piece"]) == before
+    key_suffix(at, "number_input", "parts.qty").set_value(2)
+    button(at, "Enregistrer la pièce").click().run()
+    assert any("enregistrée, stock mis à jour" in s for s in successes(at))
+    assert db(owner_engine, stock, p=world["piece"]) == before - 2
+    lines = next(d.value for d in at.dataframe if "Référence" in d.value.columns)
+    assert list(lines["Référence"]) == [world["piece_ref"]]
+    # Give one back.
+    key_suffix(at, "number_input", "parts.return.qty").set_value(1)
+    button(at, "Rendre").click().run()
+    assert db(owner_engine, stock, p=world["piece"]) == before - 1
+    # The client sees the lines but no picker.
+    client = open_file(world, "client", iid)
+    assert not [w for w in client.text_input if w.key and w.key.endswith("parts.q")]
+
+
+# ------------------------------------------------------------------------------------------
+# Documents
+# ------------------------------------------------------------------------------------------
+
+
+def _png(size: tuple[int, int] = (64, 48)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_the_client_uploads_a_photo_seen_as_thumbnail_and_downloaded_verified(
+    owner_engine: Engine, world: dict[str, Any]
+) -> None:
+    iid = new_intervention(owner_engine, world, technicien_id=None, statut="ouverte")
+    at = open_file(world, "client", iid)
+    photo = _png()
+    key_suffix(at, "file_uploader", "docs.file").set_value(("fuite.png", photo, "image/png"))
+    button(at, "Ajouter le document").click().run()
+    assert "Document « fuite.png » ajouté." in successes(at), errors(at)
+    assert db(owner_engine, "SELECT count(*) FROM documents WHERE intervention_id = :i", i=iid) == 1
+    manager = open_file(world, "responsable", iid)
+    assert len(manager.image) == 1  # the thumbnail
+    button(manager, "Préparer").click().run()
+    downloads = manager.get("download_button")
+    assert downloads and "fuite.png" in downloads[0].proto.label
+    # Another company never sees it.
+    assert tab_labels(open_file(world, "clientB", iid)) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("photo.jpg", b"MZ\x90\x00" + b"\x00" * 200, "Type de fichier non autorisé"),
+        ("grand.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10), "trop volumineux"),
+    ],
+)
+def test_an_executable_renamed_jpg_or_a_file_over_the_limit_is_refused(
+    owner_engine: Engine, world: dict[str, Any], name: str, content: bytes, words: str
+) -> None:
+    iid = new_intervention(owner_engine, world, statut="en_cours")
+    at = open_file(world, "technicien", iid)
+    key_suffix(at, "file_uploader", "docs.file").set_value((name, content, "image/jpeg"))
+    button(at, "Ajouter le document").click().run()
+    assert any(words in e for e in errors(at)), errors(at)
+    assert db(owner_engine, "SELECT count(*) FROM documents WHERE intervention_id = :i", i=iid) == 0
+
+
+# ------------------------------------------------------------------------------------------
+# Thread, audit trail, rating
+# ------------------------------------------------------------------------------------------
+
+
+def test_an_empty_message_is_refused_and_a_message_is_posted_and_read_by_the_client(
+    owner_engine: Engine, world: dict[str, Any]
+) -> None:
+    iid = new_intervention(owner_engine, world, statut="en_cours")
+    at = open_file(world, "technicien", iid)
+    key_suffix(at, "text_area", "thread.text").input("   ")
+    button(at, "Envoyer").click().run()
+    assert any("Message" in e for e in errors(at)), errors(at)
+    key_suffix(at, "text_area", "thread.text").input("J'arrive à 14 h <b>demain</b>")
+    button(at, "Envoyer").click().run()
+    assert "Message envoyé." in successes(at)
+    client = open_file(world, "client", iid)
+    assert any("J'arrive à 14 h" in m.value for m in client.markdown)
+
+
+def test_the_audit_trail_reads_in_french_with_names(
+    owner_engine: Engine, world: dict[str, Any]
+) -> None:
+    iid = new_intervention(owner_engine, world, technicien_id=None, statut="ouverte")
+    at = open_file(world, "responsable", iid)
+    key_suffix(at, "selectbox", "dispatch.principal").set_value(world["tech1"])
+    button(at, "Affecter").click().run()
+    shown = texts(at)
+    assert "Création" in shown
+    assert "Technicien principal : — → Test Technicien" in shown
+    assert "Statut : Ouverte → Affectée" in shown
+
+
+def test_the_client_rates_a_closed_intervention_once_and_managers_see_it(
+    owner_engine: Engine, world: dict[str, Any]
+) -> None:
+    iid = new_intervention(owner_engine, world, statut="cloturee", solution="Fait")
+    at = open_file(world, "client", iid)
+    radio = key_suffix(at, "radio", "rating.note")
+    assert list(radio.options) == ["★", "★★", "★★★", "★★★★", "★★★★★"]  # only 1 to 5
+    button(at, "Envoyer la note").click().run()  # no note chosen
+    assert "La note va de 1 à 5." in errors(at)
+    key_suffix(at, "radio", "rating.note").set_value(4)
+    key_suffix(at, "text_area", "rating.comment").input("Rapide et propre")
+    button(at, "Envoyer la note").click().run()
+    assert "Merci, votre note est enregistrée." in successes(at)
+    assert (
+        db(owner_engine, "SELECT satisfaction_client FROM interventions WHERE id = :i", i=iid) == 4
+    )
+    assert not [r for r in at.radio if r.key and r.key.endswith("rating.note")]  # once
+    manager = open_file(world, "responsable", iid)
+    shown = texts(manager)
+    assert "★★★★☆  4/5" in shown and "Rapide et propre" in shown
+
+
+def test_a_rating_of_0_or_6_is_refused_by_the_service(
+    session: Any, conn: Any, world: dict[str, Any]
+) -> None:
+    from db.errors import ServiceError
+    from db.interventions.service.rating import rate_intervention
+    from tests.conftest import act_as
+
+    iid = f.make_intervention(conn, world["machineA"], statut="cloturee", solution="x",
+                              technicien_id=world["tech1"])  # fmt: skip
+    act_as(session, world["actors"]["client"])
+    for bad in (0, 6, "5.5", None):
+        with pytest.raises(ServiceError, match=r"La note va de 1 à 5\."):
+            rate_intervention(
+                session=session, actor=world["actors"]["client"], intervention_id=iid, note=bad
+            )

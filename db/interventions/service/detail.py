@@ -46,6 +46,16 @@ class InterventionDetail:
     transitions: tuple[str, ...] = ()
     is_manager: bool = False
     is_assigned: bool = False  # the reader is principal or assistant
+    # The version the user was shown before this run (the page rereads the intervention on
+    # every run, so the writes must compare with what the user saw, not with this read).
+    seen_updated_at: Any = None
+
+    @property
+    def version(self) -> Any:
+        """``expected_updated_at`` for a write made from this page run."""
+        if self.seen_updated_at is not None:
+            return self.seen_updated_at
+        return self.intervention["updated_at"]
 
     @property
     def principal(self) -> dict[str, Any] | None:

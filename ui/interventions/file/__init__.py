@@ -42,6 +42,11 @@ def render_file(actor: Actor, intervention_id: Any) -> None:
     if detail is None:
         st.warning(t("ifile.not_found"), icon=":material/search_off:")
         return
+    # Remember the version shown now: a write in the next run is checked against it, so a
+    # change made meanwhile by someone else is refused ("rechargez") instead of overwritten.
+    seen_key = f"ifile.{detail.intervention['id']}.seen_version"
+    detail.seen_updated_at = st.session_state.get(seen_key)
+    st.session_state[seen_key] = detail.intervention["updated_at"]
     render_header(detail)
     render_transitions(actor, detail)
     labels = [

@@ -95,5 +95,5 @@ def render_dispatch(actor: Actor, detail: InterventionDetail) -> None:
             intervention_id=i["id"],
             principal_id=chosen,
             assistant_ids=[h for h in helpers if h != chosen],
-            expected_updated_at=i["updated_at"],
+            expected_updated_at=detail.version,
         )

@@ -227,5 +227,5 @@ def render_notes_form(actor: Actor, detail: InterventionDetail) -> None:
                 update_intervention,
                 intervention_id=i["id"],
                 data=data,
-                expected_updated_at=i["updated_at"],
+                expected_updated_at=detail.version,
             )

@@ -100,6 +100,6 @@ def render_transitions(actor: Actor, detail: InterventionDetail) -> None:
             statut=target,
             motif=motif,
             solution=solution,
-            expected_updated_at=i["updated_at"],
+            expected_updated_at=detail.version,
         ):
             st.session_state[pending_key] = target  # refused: keep the form and its message
