@@ -827,6 +827,166 @@ FILE_CASES: dict[str, Case] = {
 CASES.update(FILE_CASES)
 
 
+# ---- interventions core: board and list, create / edit / status, dispatch
+SERVICE_MODULES += tuple(f"{IS}.{m}" for m in ("list", "write", "dispatch"))
+_STATUTS_I = ("ouverte", "affectee", "en_cours", "en_attente", "cloturee", "annulee", "archivee")
+_ENUM_OR_TEXT = st.one_of(st.sampled_from(HOSTILE_ENUMS), hostile_text)
+
+
+def _ifilters(data: Any, ctx: Ctx) -> Any:
+    """Board / list criteria: valid values, some replaced by hostile ones, or no criteria."""
+    from db.interventions.service.list import InterventionFilters
+
+    def choices(good: tuple[str, ...]) -> Any:
+        items = st.lists(maybe(st.sampled_from(good), _ENUM_OR_TEXT), max_size=3)
+        return st.one_of(items.map(tuple), st.sampled_from(HOSTILE_ENUMS + JUNK))
+
+    ident = st.one_of(st.none(), st.sampled_from([ctx.ids["client1"], ctx.ids["tech1"]]))
+    built = st.builds(
+        InterventionFilters,
+        q=maybe(st.sampled_from(["", "Pompe", "fuite moteur"]), hostile_text),
+        statuts=choices(_STATUTS_I),
+        priorites=choices(("urgente", "haute", "normale")),
+        types=choices(("corrective", "diagnostic")),
+        client_id=maybe(ident, hostile_number),
+        equipement_id=maybe(ident, hostile_number),
+        technicien_id=maybe(ident, hostile_number),
+        principal_id=maybe(ident, hostile_number),
+        cree_du=st.one_of(st.none(), hostile_date),
+        limite_au=st.one_of(st.none(), hostile_date),
+        planifiee_du=st.one_of(st.none(), hostile_date),
+        en_retard=maybe(st.booleans(), hostile_any),
+        urgentes=maybe(st.booleans(), hostile_any),
+        sort=st.one_of(st.none(), st.tuples(st.sampled_from(["titre", "date_limite"]),
+                                            st.booleans()), st.sampled_from(JUNK)),
+    )  # fmt: skip
+    return data.draw(st.one_of(st.none(), built, built, st.sampled_from(HOSTILE_ENUMS + JUNK)))
+
+
+def _url_params(data: Any, ctx: Ctx) -> dict[str, Any]:
+    names = st.sampled_from(
+        ["q", "statut", "priorite", "type", "client", "machine", "technicien", "principal",
+         "cree_du", "cree_au", "planifiee_du", "limite_au", "retard", "urgent", "tri", "desc",
+         "inconnu"]
+    )  # fmt: skip
+    value = st.one_of(hostile_any, st.lists(hostile_text, max_size=3))
+    params = data.draw(st.dictionaries(names, maybe(st.just("1"), value), max_size=6))
+    return {"params": params if data.draw(st.integers(0, 9)) else data.draw(st.sampled_from(JUNK))}
+
+
+def _intervention_form(data: Any, ctx: Ctx) -> Any:
+    """A create / edit form: valid values, some of them replaced by hostile ones."""
+    valid: dict[str, Any] = {
+        "equipement_id": ctx.ids["equip1"],
+        "titre": f"Fuite hostile {next(ctx.serials)}",
+        "description": "Fuite d'huile",
+        "type_intervention": "corrective",
+        "urgence": False,
+    }
+    keys = st.sampled_from(
+        ["equipement_id", "titre", "description", "type_intervention", "priorite", "urgence",
+         "date_planifiee", "date_limite", "duree_estimee", "cout_reel", "diagnostic",
+         "solution", "competences", "statut", "client_id", "id"]
+    )  # fmt: skip
+    competences = st.lists(
+        st.one_of(st.tuples(hostile_number, st.sampled_from(["expert", "xyz", None])), hostile_any),
+        max_size=3,
+    )
+    patch = data.draw(st.dictionaries(keys, st.one_of(hostile_any, competences), max_size=4))
+    if data.draw(st.integers(0, 9)) == 0:
+        return data.draw(st.sampled_from(HOSTILE_ENUMS + JUNK))  # not a mapping at all
+    return {**valid, **patch}
+
+
+def _intervention_stamp(data: Any, ctx: Ctx, intervention_id: Any) -> Any:
+    real = None
+    if type(intervention_id) is int and 0 < intervention_id < 2**31:
+        real = ctx.conn.execute(
+            text("SELECT updated_at FROM interventions WHERE id = :i"), {"i": intervention_id}
+        ).scalar()
+    bad = st.one_of(hostile_date, st.sampled_from(["hier", "2024-13-45", datetime.max, math.nan]))
+    return data.draw(st.one_of(st.none(), maybe(st.just(real), bad)))
+
+
+def _statut_change(data: Any, ctx: Ctx) -> dict[str, Any]:
+    iid = _iid(data, ctx)
+    return {
+        "intervention_id": iid,
+        "statut": data.draw(maybe(st.sampled_from(_STATUTS_I), _ENUM_OR_TEXT)),
+        "motif": data.draw(st.one_of(st.none(), maybe(st.just("Pièce commandée"), hostile_any))),
+        "solution": data.draw(st.one_of(st.none(), maybe(st.just("Joint changé"), hostile_any))),
+        "expected_updated_at": _intervention_stamp(data, ctx, iid),
+    }
+
+
+def _assignment(data: Any, ctx: Ctx) -> dict[str, Any]:
+    iid = _iid(data, ctx)
+    return {
+        "intervention_id": iid,
+        "principal_id": _tech_id(data, ctx),
+        "assistant_ids": data.draw(
+            st.one_of(
+                st.lists(st.one_of(st.just(ctx.ids["tech2"]), hostile_any), max_size=12),
+                hostile_any,
+            )
+        ),
+        "expected_updated_at": _intervention_stamp(data, ctx, iid),
+    }
+
+
+def _transition_target(data: Any, ctx: Ctx) -> dict[str, Any]:
+    row = st.fixed_dictionaries(
+        {"id": maybe(st.just(ctx.ids["interv1"]), hostile_any),
+         "statut": maybe(st.sampled_from(_STATUTS_I), hostile_any),
+         "client_id": maybe(st.just(ctx.ids["client1"]), hostile_any)}
+    )  # fmt: skip
+    return {"intervention": data.draw(st.one_of(st.just(_iid(data, ctx)), row, hostile_any))}
+
+
+CORE_CASES: dict[str, Case] = {
+    f"{IS}.list.filters_from_params": Case(_url_params, roles=("admin",)),
+    f"{IS}.list.filters_to_params": Case(
+        lambda d, c: {"filters": _ifilters(d, c)}, roles=("admin",)
+    ),
+    f"{IS}.list.clean_filters": Case(lambda d, c: {"filters": _ifilters(d, c)}, roles=("admin",)),
+    f"{IS}.list.board_column": Case(
+        lambda d, c: {
+            "statut": d.draw(maybe(st.sampled_from(_STATUTS_I), _ENUM_OR_TEXT)),
+            "filters": _ifilters(d, c),
+            "limit": _limit(d),
+        }
+    ),
+    f"{IS}.list.list_interventions": Case(lambda d, c: {"filters": _ifilters(d, c), **_paging(d)}),
+    f"{IS}.list.count_interventions": Case(lambda d, c: {"filters": _ifilters(d, c)}),
+    f"{IS}.list.export_chunk_interventions": Case(
+        lambda d, c: {
+            "filters": _ifilters(d, c),
+            "after": None if d.draw(st.booleans()) else _iid(d, c),
+            "chunk_size": d.draw(maybe(st.integers(1, 2000), hostile_number)),
+        }
+    ),
+    f"{IS}.list.my_work": Case(lambda d, c: {"today": _day(d)}),
+    f"{IS}.write.create_intervention": Case(
+        lambda d, c: {"data": _intervention_form(d, c)}, writes=("interventions", "notifications")
+    ),
+    f"{IS}.write.update_intervention": Case(
+        lambda d, c: {
+            "intervention_id": (iid := _iid(d, c)),
+            "data": _intervention_form(d, c),
+            "expected_updated_at": _intervention_stamp(d, c, iid),
+        },
+        writes=("interventions",),
+    ),
+    f"{IS}.write.allowed_transitions": Case(_transition_target),
+    f"{IS}.write.change_statut": Case(_statut_change, writes=("interventions", "notifications")),
+    f"{IS}.dispatch.rank_technicians": Case(  # the assignment dialog, a manager's
+        lambda d, c: {"intervention_id": _iid(d, c), "limit": _limit(d)}, roles=STAFF
+    ),
+    f"{IS}.dispatch.assign": Case(_assignment, writes=("interventions", "notifications")),
+}
+CASES.update(CORE_CASES)
+
+
 # ------------------------------------------------------------------------------------------
 # Checks
 # ------------------------------------------------------------------------------------------

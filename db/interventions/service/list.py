@@ -264,7 +264,9 @@ def filters_from_params(params: Mapping[str, Any]) -> InterventionFilters:
 
 
 def filters_to_params(filters: InterventionFilters) -> dict[str, str | list[str]]:
-    """URL query parameters of ``filters`` (a link to the filtered list)."""
+    """URL query parameters of ``filters`` (a link to the filtered list); bad criteria are a
+    French ``ValidationError`` (checked as the list would)."""
+    filters = clean_filters(filters)
     out: dict[str, str | list[str]] = {}
     for name, target in _PARAMS.items():
         value = getattr(filters, target)

@@ -331,7 +331,14 @@ def _locked(session: Session, intervention_id: Any) -> Any:
 
 
 def _check_version(row: Any, expected_updated_at: Any) -> None:
-    if expected_updated_at is not None and not same_instant(row.updated_at, expected_updated_at):
+    if expected_updated_at is None:
+        return
+    try:
+        same = same_instant(row.updated_at, expected_updated_at)
+    except (TypeError, ValueError):
+        # Not an instant at all (a tampered form): it cannot be the version the user read.
+        same = False
+    if not same:
         raise ConflictError(CONFLICT_MESSAGE, rule="conflict")
 
 
