@@ -39,6 +39,7 @@ ROLES: tuple[str, ...] = ("admin", "responsable", "technicien", "client")
 EQUIPMENT = "pages/equipements.py"
 HOME = "pages/accueil.py"
 DB_STATUS = "pages/etat_base.py"
+INTERVENTIONS = "pages/interventions.py"
 LIST_KEY = "equip.list"  # paged_table key of the registry (pages/equipements.py)
 PAGE_SIZE = 25  # the registry's default page size (ui.table.PAGE_SIZES[0])
 SEARCH = "pompe"
@@ -134,6 +135,13 @@ def page_cells(busiest: dict[str, int | None]) -> list[Cell]:
         if busiest[role] is not None
     ]
     cells.append(Cell("database status", "admin", DB_STATUS))
+    # The interventions page: its board and its list (filtered on open ones), every role.
+    board = {"vue": "tableau"}
+    cells += [Cell("interventions board", role, INTERVENTIONS, board) for role in ROLES]
+    cells += [
+        Cell("interventions list", role, INTERVENTIONS, {"vue": "liste", "statut": "ouverte"})
+        for role in ROLES
+    ]
     # Pages added later (ui.layout.PAGES): their default view for every role allowed, so a
     # new page lands in the table without touching the bench.
     from ui.layout import PAGES

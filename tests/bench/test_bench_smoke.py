@@ -37,6 +37,8 @@ PAGES = [
     "registry last page",
     "registry filters",
     "machine detail (busiest)",
+    "interventions board",
+    "interventions list",
 ]
 
 
