@@ -986,6 +986,10 @@ CORE_CASES: dict[str, Case] = {
 }
 CASES.update(CORE_CASES)
 
+# ---- the intervention file's read (ui/interventions/file): an id straight from the URL
+SERVICE_MODULES += (f"{IS}.detail",)
+CASES[f"{IS}.detail.get_intervention"] = Case(lambda d, c: {"intervention_id": _iid(d, c)})
+
 
 # ------------------------------------------------------------------------------------------
 # Checks

@@ -79,7 +79,7 @@ class InterventionDetail:
         return ()
 
 
-def parse_id(value: Any) -> int | None:
+def _parse_id(value: Any) -> int | None:
     """An id from a URL or a widget, or ``None`` when it cannot be one (never an error)."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         return None
@@ -133,7 +133,7 @@ def get_intervention(
 ) -> InterventionDetail | None:
     """The intervention with its machine, client, contract, technicians and skills, as the
     acting user may see it; ``None`` when it is unknown or not theirs to see."""
-    iid = parse_id(intervention_id)
+    iid = _parse_id(intervention_id)
     if iid is None:
         return None
     row = session.execute(select(_I.__table__).where(_I.id == iid)).mappings().first()
@@ -220,4 +220,4 @@ def get_intervention(
     )
 
 
-__all__ = ["InterventionDetail", "get_intervention", "parse_id"]
+__all__ = ["InterventionDetail", "get_intervention"]
