@@ -2,8 +2,9 @@
 
 Managers see the alerts (open / late interventions, machines down, parts under minimum,
 contracts ending, late invoices); a technician their agenda; a client their machines and open
-requests. Equipment figures link to the registry with its filters in the query string; the
-other figures show their first rows in an expander until their own page exists.
+requests. Every figure links to its full list with its filters in the query string (the
+registry, the interventions list); the first rows of an intervention figure open their file
+when clicked. Parts, contracts and invoices show their first rows until their pages exist.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from ui.format import enum_label, fmt_date, fmt_money, fmt_number
 from ui.i18n import t
 
 EQUIPMENT_PAGE = "pages/equipements.py"
+INTERVENTIONS_PAGE = "pages/interventions.py"
 LIMIT = reporting.LIST_LIMIT
+OPEN = list(reporting.OPEN_STATUSES)
 
 
 # --------------------------------------------------------------------------- rows → tables
@@ -113,16 +116,54 @@ def _registry_link(query: dict[str, str], label: str | None = None) -> None:
     )
 
 
-def _rows_expander(label: str, count: int, table: list[dict]) -> None:
-    """The first rows behind a figure, for modules whose page does not exist yet."""
+def _list_query(**criteria: Any) -> dict[str, Any]:
+    """Query string of the interventions list filtered on ``criteria`` (URL parameters of
+    db.interventions.service.list: ``statut``, ``retard``, ``technicien`` ...)."""
+    return {"vue": "liste", **{k: v for k, v in criteria.items() if v not in (None, "", [])}}
+
+
+def _rows_expander(label: str, count: int, table: list[dict], *, page: str) -> None:
+    """The first rows behind a figure whose own page does not exist yet (``page`` names it)."""
+    if not count:
+        return
+    with st.expander(f"{label} ({fmt_number(count)})", icon=":material/list:"):
+        st.dataframe(table, hide_index=True, width="stretch")
+        if count > len(table):
+            st.caption(t("home.first_rows", n=len(table)) + " " + t("home.page_later", page=page))
+
+
+def _interventions_expander(
+    key: str, label: str, count: int, rows: list[dict[str, Any]], table: list[dict], query: dict
+) -> None:
+    """The first interventions behind a figure: a click on a row opens its file, the link
+    below opens the whole filtered list."""
     if not count:
         return
     with st.expander(f"{label} ({fmt_number(count)})", icon=":material/list:"):
         # Long intervention titles would push the status and deadline out of sight.
         narrow = {t("home.col.titre"): st.column_config.TextColumn(width="medium")}
-        st.dataframe(table, hide_index=True, width="stretch", column_config=narrow)
+        event = st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config=narrow,
+            key=f"home.{key}",
+            on_select="rerun",
+            selection_mode="single-row",
+        )
+        picked = event.selection.rows if event is not None else []
+        if picked and picked[0] < len(rows):
+            st.switch_page(INTERVENTIONS_PAGE, query_params={"id": str(rows[picked[0]]["id"])})
+        caption = t("home.click_row")
         if count > len(table):
-            st.caption(t("home.first_rows", n=len(table)))
+            caption = t("home.first_rows", n=len(table)) + " " + caption
+        st.caption(caption)
+        st.page_link(
+            INTERVENTIONS_PAGE,
+            label=t("home.open_list"),
+            icon=":material/arrow_forward:",
+            query_params=query,
+        )
 
 
 def _fail() -> None:
@@ -174,15 +215,21 @@ def _manager_home(actor: Actor) -> None:
     with c3:
         _metric(t("home.equipment_down"), figures.equipment_down)
         _registry_link({"statut": "panne"})
-    _rows_expander(
+    _interventions_expander(
+        "late",
         t("home.late_interventions"),
         figures.late_interventions,
+        lists["late"],
         _intervention_table(lists["late"], with_planned=False),
+        _list_query(retard="1"),
     )
-    _rows_expander(
+    _interventions_expander(
+        "open",
         t("home.open_interventions"),
         figures.open_interventions,
+        lists["open"],
         _intervention_table(lists["open"], with_planned=False),
+        _list_query(statut=OPEN),
     )
 
     st.subheader(t("home.section.alerts"))
@@ -202,15 +249,22 @@ def _manager_home(actor: Actor) -> None:
     with c3:
         _metric(t("home.invoices_late"), figures.invoices_late, help_text=t("home.help.invoices"))
     _rows_expander(
-        t("home.parts_below_min"), figures.parts_below_minimum, _parts_table(lists["parts"])
+        t("home.parts_below_min"),
+        figures.parts_below_minimum,
+        _parts_table(lists["parts"]),
+        page=t("home.page.stock"),
     )
     _rows_expander(
         t("home.contracts_ending", days=days),
         figures.contracts_ending,
         _contracts_table(lists["contracts"]),
+        page=t("home.page.contracts"),
     )
     _rows_expander(
-        t("home.invoices_late"), figures.invoices_late, _invoices_table(lists["invoices"])
+        t("home.invoices_late"),
+        figures.invoices_late,
+        _invoices_table(lists["invoices"]),
+        page=t("home.page.contracts"),
     )
 
 
@@ -254,9 +308,32 @@ def _technician_home(actor: Actor) -> None:
         _metric(t("home.tech_open"), figures.open, help_text=t("home.help.open"))
     with c4:
         _metric(t("home.tech_late"), figures.late, help_text=t("home.help.late"))
-    _rows_expander(t("home.tech_today"), figures.today, _intervention_table(today_rows))
-    _rows_expander(t("home.tech_week"), figures.week, _intervention_table(week_rows))
-    _rows_expander(t("home.tech_open"), figures.open, _intervention_table(open_rows))
+    work = {"vue": "travail"}
+    mine = _list_query(statut=OPEN, technicien=str(actor.technicien_id))
+    _interventions_expander(
+        "today",
+        t("home.tech_today"),
+        figures.today,
+        today_rows,
+        _intervention_table(today_rows),
+        work,
+    )
+    _interventions_expander(
+        "week",
+        t("home.tech_week"),
+        figures.week,
+        week_rows,
+        _intervention_table(week_rows),
+        work,
+    )
+    _interventions_expander(
+        "mine",
+        t("home.tech_open"),
+        figures.open,
+        open_rows,
+        _intervention_table(open_rows),
+        mine,
+    )
 
 
 def _client_home(actor: Actor) -> None:
@@ -292,10 +369,13 @@ def _client_home(actor: Actor) -> None:
         _metric(
             t("home.client_open_requests"), figures.open_requests, help_text=t("home.help.open")
         )
-    _rows_expander(
+    _interventions_expander(
+        "requests",
         t("home.client_open_requests"),
         figures.open_requests,
+        requests,
         _intervention_table(requests, with_client=False),
+        _list_query(statut=OPEN),
     )
 
 

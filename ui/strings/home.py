@@ -12,6 +12,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "Les {n} premières lignes.",
         "en": "The first {n} rows.",
     },
+    "home.open_list": {"fr": "Voir toute la liste", "en": "See the whole list"},
+    "home.click_row": {
+        "fr": "Cliquez sur une ligne pour ouvrir l'intervention.",
+        "en": "Click a row to open the intervention.",
+    },
+    "home.page_later": {
+        "fr": "La liste complète viendra avec la page {page}.",
+        "en": "The whole list comes with the {page} page.",
+    },
+    "home.page.stock": {"fr": "Stock", "en": "Stock"},
+    "home.page.contracts": {"fr": "Contrats & factures", "en": "Contracts & invoices"},
     "home.open_registry": {"fr": "Ouvrir dans le parc", "en": "Open in the registry"},
     # Sections
     "home.section.interventions": {"fr": "Interventions", "en": "Interventions"},
