@@ -26,6 +26,8 @@ The app runs as ``streamlit run app.py`` on the database ``MIF_DB_NAME``, pinned
 core (this driver on the others), as ``bench.load`` does. ``--backends 2`` starts two processes
 (ports ``--port`` and ``--port + 1``, one core each when the machine has more cores than
 processes, unpinned otherwise) behind ``bench.proxy`` (sticky: a user stays on one process).
+Before the first N one user per process goes once through every action, not measured (the
+first run of a process imports the pages, pandas, pyarrow: seconds; ``--no-warmup`` keeps it).
 Per N: p50 / p95 / max and failures per action, actions per second, the server processes'
 CPU-seconds per action and RSS, the driver's and the proxy's CPU, and ``/proc/loadavg`` before
 and after (other work on the machine shows there).
@@ -664,6 +666,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8601, help="first app port")
     parser.add_argument("--proxy-port", type=int, default=8600)
     parser.add_argument("--url", help="an app already running: no process is started")
+    parser.add_argument(
+        "--no-warmup", dest="warmup", action="store_false", help="measure the cold start too"
+    )
     parser.add_argument("--log", type=Path, default=Path("bench/results/ws_load_server.log"))
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args(argv)
@@ -676,6 +681,10 @@ def main(argv: list[str] | None = None) -> int:
         deployment = deploy(args.backends, args.port, args.proxy_port, args.log)
     summaries = []
     try:
+        if args.warmup:
+            # The first run of a server process imports pages, pandas, pyarrow... (seconds):
+            # one user per process goes once through every action first, not measured.
+            asyncio.run(run_n(deployment, max(1, len(deployment.apps)), 0.0, 0.0, target))
         for n in args.users:
             summary = asyncio.run(run_n(deployment, n, args.duration, args.think, target))
             print_summary(summary)
