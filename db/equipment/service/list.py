@@ -59,9 +59,6 @@ class EquipementFilters:
     garantie_avant: date | None = None  # date_fin_garantie <= this date
 
 
-_E = Equipement
-_C = Client
-
 LIST_COLUMNS = (
     _E.id,
     _E.nom,
@@ -81,7 +78,7 @@ LIST_COLUMNS = (
     _E.fournisseur,
     _E.updated_at,
 )
-SORT_KEYS: dict[str, ColumnElement[Any]] = {
+SORT_KEYS: dict[str, Any] = {  # column attributes
     "nom": _E.nom,
     "modele": _E.modele,
     "fabricant": _E.fabricant,
@@ -201,7 +198,7 @@ def _order_by(sort: Any) -> list[Any]:
     return [ordered.nulls_last(), _E.id.desc() if descending else _E.id.asc()]
 
 
-def _filtered(filters: Any, session: Session) -> Select[Any]:
+def _filtered(filters: Any, session: Session) -> Select[*tuple[Any, ...]]:
     clean = clean_filters(filters)
     conds = _conditions(clean, search_ids(session=session, q=clean.q) if clean.q.strip() else None)
     return select(*LIST_COLUMNS).join(_C, _C.id == _E.client_id).where(*conds)
