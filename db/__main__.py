@@ -1,6 +1,7 @@
 """Command line of the data layer: ``python -m db <command>``.
 
-Commands: migrate, downgrade, seed, refresh-views, archive, notify-late, create-user, status.
+Commands: migrate, downgrade, seed, refresh-views, archive, notify-late, create-user, status,
+worker.
 They run as the table owner (``DATABASE_URL``, or the embedded server).
 """
 
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
+import socket
 import sys
 import time
 
@@ -131,6 +134,27 @@ def cmd_status(_args: argparse.Namespace) -> int:
     return {"up_to_date": 0, "missing": 1, "not_migrated": 1}.get(diagnosis.state, 2)
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run one background worker (procrastinate) until SIGINT / SIGTERM.
+
+    Several may run at once, on one machine or several, against the same database: each job
+    is fetched by one worker only, each periodic tick deferred once.
+    """
+    import logging
+
+    from db.worker.registry import app, periodic_task_names
+
+    diagnosis = health.diagnose()
+    if not diagnosis.ok:
+        print(diagnosis.message, file=sys.stderr)
+        return 1 if diagnosis.state in ("missing", "not_migrated") else 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+    print(f"Travailleur « {args.name} » : tâches périodiques {', '.join(periodic_task_names())}")
+    app.run_worker(name=args.name, concurrency=args.concurrency)
+    print(f"Travailleur « {args.name} » arrêté.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser of ``python -m db``."""
     parser = argparse.ArgumentParser(prog="python -m db", description="Base MIF Maroc")
@@ -160,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_create_user)
     sub.add_parser("status", help="serveur, URL et révision").set_defaults(func=cmd_status)
+    p = sub.add_parser("worker", help="lancer un travailleur de tâches en arrière-plan")
+    p.add_argument("--name", default=f"worker-{socket.gethostname()}-{os.getpid()}")
+    p.add_argument("--concurrency", type=int, default=1, help="tâches en parallèle (défaut 1)")
+    p.set_defaults(func=cmd_worker)
     return parser
 
 
