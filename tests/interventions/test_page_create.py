@@ -155,3 +155,22 @@ def test_a_retired_machine_is_not_offered_and_refused_by_id(
     at = new_form("admin", machine=str(world["mAR"]))
     assert at.selectbox(key=f"{K}equipement_id").value is None
     assert [w.value for w in at.warning] == ["Équipement introuvable."]
+
+
+def test_the_managers_form_speaks_french_in_its_choices_and_dates(world: dict[str, Any]) -> None:
+    at = new_form("admin")
+    assert at.selectbox(key=f"{K}type").options == [
+        "Corrective",
+        "Préventive",
+        "Améliorative",
+        "Diagnostic",
+    ]
+    assert at.selectbox(key=f"{K}type").value == "corrective"
+    assert at.selectbox(key=f"{K}priorite").options == [
+        "Urgente",
+        "Haute",
+        "Normale",
+        "Basse",
+        "Programmée",
+    ]
+    assert {d.proto.format for d in at.date_input} == {"DD/MM/YYYY"}

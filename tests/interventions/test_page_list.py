@@ -100,3 +100,23 @@ def test_export_offers_csv_and_excel_of_the_filtered_set(world: dict[str, Any]) 
     at.button(key="itv.export.xlsx").click().run()
     labels = [b.label for b in at.get("download_button")]
     assert any(label.endswith(".xlsx (3 lignes)") for label in labels), labels
+
+
+def test_the_list_shows_french_labels_never_raw_values(world: dict[str, Any]) -> None:
+    at = listing("admin")
+    table = at.dataframe[0].value
+    assert set(table["Type"]) <= {"Corrective", "Préventive", "Améliorative", "Diagnostic"}
+    assert set(table["Statut"]) <= {"Ouverte", "Affectée", "En cours", "En attente", "Clôturée"}
+    assert "Urgente" in set(table["Priorité"]) and "urgente" not in set(table["Priorité"])
+    assert at.multiselect(key="itv.f.types").options == [
+        "Corrective",
+        "Préventive",
+        "Améliorative",
+        "Diagnostic",
+    ]
+
+
+def test_every_date_filter_uses_the_french_day_month_year_format(world: dict[str, Any]) -> None:
+    at = listing("admin")
+    assert len(at.date_input) == 6
+    assert {d.proto.format for d in at.date_input} == {"DD/MM/YYYY"}

@@ -167,7 +167,7 @@ def render_create(actor: Actor) -> None:
                 t("itv.create.type"),
                 TYPES,
                 index=TYPES.index("corrective"),
-                format_func=lambda v: enum_label("type_intervention", v),
+                format_func=lambda v: enum_label("intervention_type", v),
                 key=f"{prefix}.type",
             )
             form.slot("type_intervention")

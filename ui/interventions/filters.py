@@ -198,7 +198,7 @@ def render_filters(actor: Actor) -> tuple[InterventionFilters, FormFeedback]:
         types = st.multiselect(
             t("itv.filter.type"),
             TYPES,
-            format_func=lambda v: enum_label("type_intervention", v),
+            format_func=lambda v: enum_label("intervention_type", v),
             placeholder=t("itv.filter.any"),
             key=K + "types",
         )

@@ -25,7 +25,7 @@ LIST_COLUMNS: tuple[Column, ...] = (
     Column("statut", "itv.col.statut", "enum", enum="statut_intervention", sortable=True),
     Column("priorite", "itv.col.priorite", "enum", enum="priorite_intervention", sortable=True),
     Column("urgence", "itv.col.urgence", "bool", width="small"),
-    Column("type_intervention", "itv.col.type", "enum", enum="type_intervention"),
+    Column("type_intervention", "itv.col.type", "enum", enum="intervention_type"),
     Column("machine", "itv.col.machine", sortable=True),
     Column("client_nom", "itv.col.client", sortable=True),
     Column("technicien_nom", "itv.col.technicien"),
