@@ -608,3 +608,45 @@ def test_a_rating_of_0_or_6_is_refused_by_the_service(
             rate_intervention(
                 session=session, actor=world["actors"]["client"], intervention_id=iid, note=bad
             )
+
+
+# ------------------------------------------------------------------------------------------
+# Through the app: the interventions page routes ?id= to the file
+# ------------------------------------------------------------------------------------------
+
+
+def test_the_interventions_page_opens_the_file_of_its_id_inside_the_app(
+    owner_engine: Engine, world: dict[str, Any]
+) -> None:
+    iid = new_intervention(owner_engine, world, titre="Routage de la fiche")
+    username = db(
+        owner_engine,
+        "SELECT username FROM users WHERE id = :u",
+        u=world["actors"]["client"].user_id,
+    )
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=30)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    at.session_state["_shell_booted"] = True
+    at.run()
+    at.query_params["id"] = str(iid)
+    at.switch_page("pages/interventions.py").run()
+    assert not at.exception, at.exception
+    assert any("Routage de la fiche" in h.value for h in at.header)
+    assert "Évaluation" in tab_labels(at)
+    # Another company's user reads "introuvable" through the same route.
+    other = db(
+        owner_engine,
+        "SELECT username FROM users WHERE id = :u",
+        u=world["actors"]["clientB"].user_id,
+    )
+    at2 = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=30)
+    at2.session_state["authentication_status"] = True
+    at2.session_state["username"] = other
+    at2.session_state["_shell_booted"] = True
+    at2.run()
+    at2.query_params["id"] = str(iid)
+    at2.switch_page("pages/interventions.py").run()
+    assert not at2.exception, at2.exception
+    assert tab_labels(at2) == []
+    assert any("introuvable" in w.value for w in at2.warning)
