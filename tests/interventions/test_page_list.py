@@ -120,3 +120,43 @@ def test_every_date_filter_uses_the_french_day_month_year_format(world: dict[str
     at = listing("admin")
     assert len(at.date_input) == 6
     assert {d.proto.format for d in at.date_input} == {"DD/MM/YYYY"}
+
+
+def more_filters(at: Any) -> Any:
+    return next(e for e in at.expander if str(e.label).startswith("Plus de filtres"))
+
+
+def test_secondary_filters_wait_in_a_closed_expander_until_one_is_active(
+    world: dict[str, Any],
+) -> None:
+    at = listing("admin")
+    box = more_filters(at)
+    assert box.label == "Plus de filtres" and not box.proto.expanded
+    inside = {w.key for w in box.selectbox} | {w.key for w in box.date_input}
+    assert {"itv.f.client_id", "itv.f.equipement_id", "itv.f.technicien_id"} <= inside
+    assert "itv.f.cree_du" in inside and "itv.f.limite_au" in inside
+    assert "itv.f.statuts" not in {w.key for w in box.multiselect}  # kept in sight
+    assert "Filtres actifs : 1" in [c.value for c in at.caption]  # the search text
+
+
+def test_an_active_secondary_filter_opens_the_expander_and_is_counted(
+    world: dict[str, Any],
+) -> None:
+    at = listing("admin", machine=str(world["mA1"]), cree_du="01/01/2020", statut="ouverte")
+    box = more_filters(at)
+    assert box.label == "Plus de filtres · 2 actif(s)" and box.proto.expanded
+    assert "Filtres actifs : 4" in [c.value for c in at.caption]
+    at.button(key="itv.f.reset").click().run()
+    assert not more_filters(at).proto.expanded
+    assert "Aucun filtre actif" in [c.value for c in at.caption]
+    assert "machine" not in at.query_params and "statut" not in at.query_params
+
+
+def test_a_link_on_the_principal_technician_says_so_by_name(world: dict[str, Any]) -> None:
+    at = listing("admin", principal=str(world["technicien"]))
+    assert titles(at) == ["affectee", "en cours en retard"]
+    captions = " ".join(c.value for c in more_filters(at).caption)
+    assert f"Technicien principal seulement : Test {PREFIX} technicien" in captions
+    at.button(key="itv.f.reset").click().run()
+    assert "principal" not in at.query_params
+    assert "secret de B" in titles(at)

@@ -26,7 +26,7 @@ from db.interventions.service import (
 )
 from db.interventions.service.choices import machine_choices, technician_choices
 from db.session import Actor
-from ui.format import WIDGET_DATE_FORMAT, enum_label
+from ui.format import WIDGET_DATE_FORMAT, enum_label, md_escape
 from ui.forms import FormFeedback, run_read, shown
 from ui.i18n import t
 
@@ -53,6 +53,7 @@ FIELD_PARAMS: dict[str, tuple[str, ...]] = {
     "urgentes": ("urgent",),
     "sort": ("tri", "desc"),
 }
+PICKER_FIELDS = ("client_id", "equipement_id", "technicien_id")
 RANGE_FIELDS = ("cree_du", "cree_au", "planifiee_du", "planifiee_au", "limite_du", "limite_au")
 K = "itv.f."  # widget keys of the list's filters
 QP_SEEN = "itv.qp_seen"
@@ -124,8 +125,13 @@ def _to_url(filters: InterventionFilters) -> None:
 
 
 def reset_filters() -> None:
-    """Every filter back to "any" (the URL follows on the next run)."""
+    """Every filter back to "any" (the URL follows on the next run), the URL's principal
+    technician too (it has no widget of its own)."""
     _preset(InterventionFilters())
+    if "principal" in st.query_params:
+        del st.query_params["principal"]
+    # The URL changed here, not by a link: the widgets must not be reset from it.
+    st.session_state[QP_SEEN] = _snapshot()
 
 
 def _picker(
@@ -157,6 +163,112 @@ def _search_box(key: str, label: str) -> str:
 def _chosen(key: str) -> int | None:
     value = st.session_state.get(K + key)
     return value if isinstance(value, int) else None
+
+
+def active_primary() -> int:
+    """How many of the always-visible filters narrow the list (search, status, priority,
+    type, late, urgent), read from their widgets' state."""
+    s = st.session_state
+    text = s.get(K + "q")
+    return sum(
+        (
+            bool(isinstance(text, str) and text.strip()),
+            bool(s.get(K + "statuts")),
+            bool(s.get(K + "priorites")),
+            bool(s.get(K + "types")),
+            bool(s.get(K + "en_retard")),
+            bool(s.get(K + "urgentes")),
+        )
+    )
+
+
+def active_secondary(actor: Actor, from_url: InterventionFilters) -> int:
+    """How many of the filters under "Plus de filtres" narrow the list (pickers, dates, and
+    the URL's principal technician)."""
+    pickers = ("equipement_id",) if actor.role == "client" else PICKER_FIELDS
+    count = sum(1 for name in pickers if _chosen(name) is not None)
+    count += sum(1 for name in RANGE_FIELDS if isinstance(st.session_state.get(K + name), date))
+    return count + (from_url.principal_id is not None)
+
+
+def _pickers(actor: Actor) -> tuple[int | None, int | None, int | None]:
+    """Client, machine and technician, each chosen among the first matches of a search (a
+    client sees neither the client nor the technician picker)."""
+    client_id: int | None = None
+    technicien_id: int | None = None
+    c4, c5, c6 = st.columns(3)
+    if actor.role != "client":  # a client only ever sees its own company
+        with c4:
+            found = _search_box("client_q", t("itv.filter.client_search"))
+            clients = dict(
+                run_read(actor, client_choices, q=found, include=_chosen("client_id")) or []
+            )
+            client_id = _picker(
+                "client_id",
+                t("itv.filter.client"),
+                t("itv.filter.client_search"),
+                t("itv.filter.all_clients"),
+                clients,
+            )
+    with c5:
+        found = _search_box("machine_q", t("itv.filter.machine_search"))
+        machines = dict(
+            run_read(
+                actor,
+                machine_choices,
+                actor=actor,
+                purpose="filter",
+                q=found,
+                include=_chosen("equipement_id"),
+            )
+            or []
+        )
+        equipement_id = _picker(
+            "equipement_id",
+            t("itv.filter.machine"),
+            t("itv.filter.machine_search"),
+            t("itv.filter.all_machines"),
+            machines,
+        )
+    if actor.role != "client":
+        with c6:
+            found = _search_box("tech_q", t("itv.filter.tech_search"))
+            techs = dict(
+                run_read(actor, technician_choices, q=found, include=_chosen("technicien_id")) or []
+            )
+            technicien_id = _picker(
+                "technicien_id",
+                t("itv.filter.tech"),
+                t("itv.filter.tech_search"),
+                t("itv.filter.all_techs"),
+                techs,
+            )
+    return client_id, equipement_id, technicien_id
+
+
+def _principal_name(actor: Actor, filters: InterventionFilters) -> str:
+    """The name of the URL's principal technician (its number when not visible)."""
+    pid = filters.principal_id
+    names = dict(run_read(actor, technician_choices, include=pid, limit=1) or [])
+    return md_escape(names.get(pid or 0, f"n° {pid}"))
+
+
+def _ranges(feedback: FormFeedback) -> dict[str, date | None]:
+    """The three date ranges, one column each (from / until), in the French format."""
+    ranges: dict[str, date | None] = {}
+    columns = st.columns(3)
+    for i, name in enumerate(RANGE_FIELDS):
+        with columns[i // 2]:
+            value = st.date_input(
+                t(f"itv.filter.{name}"),
+                value=None,
+                key=K + name,
+                format=WIDGET_DATE_FORMAT,
+                **DATE_BOUNDS,
+            )
+            ranges[name] = value if isinstance(value, date) else None
+            feedback.slot(name)
+    return ranges
 
 
 def render_filters(actor: Actor) -> tuple[InterventionFilters, FormFeedback]:
@@ -202,80 +314,34 @@ def render_filters(actor: Actor) -> tuple[InterventionFilters, FormFeedback]:
             placeholder=t("itv.filter.any"),
             key=K + "types",
         )
-    c4, c5, c6 = st.columns(3)
-    client_id: int | None = None
-    if actor.role != "client":  # a client only ever sees its own company
-        with c4:
-            found = _search_box("client_q", t("itv.filter.client_search"))
-            clients = dict(
-                run_read(actor, client_choices, q=found, include=_chosen("client_id")) or []
-            )
-            client_id = _picker(
-                "client_id",
-                t("itv.filter.client"),
-                t("itv.filter.client_search"),
-                t("itv.filter.all_clients"),
-                clients,
-            )
-    with c5:
-        found = _search_box("machine_q", t("itv.filter.machine_search"))
-        machines = dict(
-            run_read(
-                actor,
-                machine_choices,
-                actor=actor,
-                purpose="filter",
-                q=found,
-                include=_chosen("equipement_id"),
-            )
-            or []
-        )
-        equipement_id = _picker(
-            "equipement_id",
-            t("itv.filter.machine"),
-            t("itv.filter.machine_search"),
-            t("itv.filter.all_machines"),
-            machines,
-        )
-    technicien_id: int | None = None
-    if actor.role != "client":
-        with c6:
-            found = _search_box("tech_q", t("itv.filter.tech_search"))
-            techs = dict(
-                run_read(actor, technician_choices, q=found, include=_chosen("technicien_id")) or []
-            )
-            technicien_id = _picker(
-                "technicien_id",
-                t("itv.filter.tech"),
-                t("itv.filter.tech_search"),
-                t("itv.filter.all_techs"),
-                techs,
-            )
-    ranges: dict[str, date | None] = {}
-    cols = st.columns(6)
-    for i, name in enumerate(RANGE_FIELDS):
-        with cols[i]:
-            value = st.date_input(
-                t(f"itv.filter.{name}"),
-                value=None,
-                key=K + name,
-                format=WIDGET_DATE_FORMAT,
-                **DATE_BOUNDS,
-            )
-            ranges[name] = value if isinstance(value, date) else None
-            feedback.slot(name)
-    c7, c8, c9 = st.columns(3, vertical_alignment="bottom")
+    c7, c8, c9, c10 = st.columns([2, 2, 3, 2], vertical_alignment="center")
     with c7:
-        en_retard = st.toggle(t("itv.filter.retard"), key=K + "en_retard")
+        en_retard = st.toggle(t("itv.filter.retard"), key=K + "en_retard", wrap=True)
     with c8:
-        urgentes = st.toggle(t("itv.filter.urgent"), key=K + "urgentes")
+        urgentes = st.toggle(t("itv.filter.urgent"), key=K + "urgentes", wrap=True)
+    secondary = active_secondary(actor, from_url)
+    active = active_primary() + secondary
     with c9:
+        st.caption(
+            t("itv.filter.active", n=active) if active else t("itv.filter.none_active"),
+        )
+    with c10:
         st.button(
             t("itv.filter.reset"),
             key="itv.f.reset",
             on_click=reset_filters,
             icon=":material/filter_alt_off:",
+            disabled=not active,
         )
+    more = t("itv.filter.more")
+    if secondary:
+        more += " · " + t("itv.filter.more_active", n=secondary)
+    # Open when one of its filters narrows the list: a filter must never act unseen.
+    with st.expander(more, expanded=bool(secondary), icon=":material/tune:"):
+        client_id, equipement_id, technicien_id = _pickers(actor)
+        ranges = _ranges(feedback)
+        if from_url.principal_id is not None:
+            st.caption(t("itv.filter.principal_only", name=_principal_name(actor, from_url)))
     filters = InterventionFilters(
         q=q.strip() if isinstance(q, str) else "",
         statuts=tuple(statuts),

@@ -87,6 +87,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "itv.filter.urgent": {"fr": "Urgentes seulement", "en": "Urgent only"},
     "itv.filter.reset": {"fr": "Effacer les filtres", "en": "Clear filters"},
     "itv.filter.more": {"fr": "Plus de filtres", "en": "More filters"},
+    "itv.filter.more_active": {"fr": "{n} actif(s)", "en": "{n} active"},
+    "itv.filter.active": {"fr": "Filtres actifs : {n}", "en": "Active filters: {n}"},
+    "itv.filter.none_active": {"fr": "Aucun filtre actif", "en": "No active filter"},
+    "itv.filter.principal_only": {
+        "fr": "Technicien principal seulement : {name} (lien reçu ; « Effacer les filtres »"
+        " le retire).",
+        "en": "Lead technician only: {name} (from the link; “Clear filters” removes it).",
+    },
     "itv.col.id": {"fr": "N°", "en": "#"},
     "itv.col.titre": {"fr": "Titre", "en": "Title"},
     "itv.col.statut": {"fr": "Statut", "en": "Status"},
