@@ -62,6 +62,8 @@ NOT_ENTRY_POINTS: dict[str, str] = {
     # Builds an SQL condition from column objects and the values of a row already read: no
     # user input reaches it (keyset_page, which takes it, has its case).
     "db.query.after_condition": "SQL building block of keyset_page",
+    "db.query.not_null": "reads a column object's declaration, never user input",
+    "db.query.order_clause": "SQL building block of keyset_page (column objects only)",
 }
 ROLES = ("admin", "responsable", "technicien", "client")
 # Who calls what, as the pages do: each database role may read only what its pages show
