@@ -69,7 +69,7 @@ BEGIN
                    NULL::timestamptz)]::procrastinate_job_to_defer_v1[]))
           INTO v_id;
     EXCEPTION WHEN unique_violation THEN
-        RAISE EXCEPTION USING ERRCODE = 'unique_violation', CONSTRAINT = 'tache_deja_en_attente',
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'tache_deja_en_attente',
             MESSAGE = 'Cette tâche est déjà en attente.';
     END;
     RETURN v_id;
