@@ -68,13 +68,13 @@ def test_no_app_role_inserts_a_job_or_calls_the_engine_functions(
         "SELECT procrastinate_defer_jobs_v1(ARRAY[ROW('default', 'x', 0, NULL, NULL, '{}',"
         " NULL)]::procrastinate_job_to_defer_v1[])",
     ):
-        assert getattr(sql_error(conn, statement), "orig").sqlstate == "42501", statement
+        assert sql_error(conn, statement).orig.sqlstate == "42501", statement
 
 
 def test_the_login_role_alone_may_not_defer(conn: Connection, w: dict[str, Any]) -> None:
     conn.execute(text("SET LOCAL ROLE mif_app"))
     exc = sql_error(conn, "SELECT job_defer('reporting:refresh_views')")
-    assert getattr(exc, "orig").sqlstate == "42501"
+    assert exc.orig.sqlstate == "42501"
 
 
 @pytest.mark.parametrize("who", ROLES)
