@@ -38,6 +38,7 @@ st.set_page_config(
 
 if auth.first_run_of_session():
     st.navigation(layout.all_pages(), position="hidden")
+    layout.note_missing_page(logged_in=False)  # an unknown address is known only now
     st.rerun()
 
 
@@ -50,12 +51,15 @@ def run_page() -> None:
         # and the page asked for (a deep link) is the one shown once logged in, if the role
         # allows it.
         st.navigation(layout.all_pages(), position="hidden")
+        layout.note_missing_page(logged_in=False)
         layout.login_screen(gate)
         st.stop()
 
     st.set_option("client.showSidebarNavigation", True)
     navigation = st.navigation(layout.navigation_for(gate.user.role), position="sidebar")
     layout.render_sidebar(gate.user, gate.sidebar)
+    layout.note_missing_page()
+    layout.missing_page_notice(navigation)
     navigation.run()
 
 

@@ -122,7 +122,7 @@ Key = tuple[SQLColumnExpression[Any], bool]
 """A keyset sort key: (column, descending). NULLs always come last, as in the lists."""
 
 
-def not_null(col: ColumnElement[Any]) -> bool:
+def not_null(col: SQLColumnExpression[Any]) -> bool:
     """True when ``col`` is a table column declared NOT NULL (an ORM attribute or a Column)."""
     expr = getattr(col, "expression", col)
     return getattr(expr, "nullable", True) is False and getattr(expr, "table", None) is not None
@@ -169,7 +169,7 @@ def _after_expanded(keys: Sequence[Key], values: Sequence[Any]) -> ColumnElement
     return or_(beyond, and_(same, _after_expanded(rest, values[1:])))
 
 
-def order_clause(col: ColumnElement[Any], desc: bool) -> Any:
+def order_clause(col: SQLColumnExpression[Any], desc: bool) -> Any:
     """``col`` ASC or DESC, NULLs last; ``NULLS LAST`` is left out on a NOT NULL column so a
     descending order can walk an ascending index backwards (it would otherwise sort)."""
     ordered = col.desc() if desc else col.asc()

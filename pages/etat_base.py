@@ -13,13 +13,14 @@ from ui.i18n import t
 
 
 def _size(n_bytes: int) -> str:
-    """``12,3 Mo`` style size (binary multiples, French unit names)."""
+    """``12,3 Mo`` style size (binary multiples; unit names from the strings catalogue, so
+    ``MB`` in English)."""
     value = float(n_bytes)
-    for unit in ("o", "Ko", "Mo", "Go"):
-        if value < 1024 or unit == "Go":
-            return f"{fmt_number(value, 0 if unit == 'o' else 1)} {unit}"
+    for unit in ("b", "kb", "mb", "gb"):
+        if value < 1024 or unit == "gb":
+            return f"{fmt_number(value, 0 if unit == 'b' else 1)} {t(f'dbstatus.unit.{unit}')}"
         value /= 1024
-    return f"{fmt_number(value, 1)} To"  # pragma: no cover - unreachable
+    return f"{fmt_number(value, 1)} {t('dbstatus.unit.tb')}"  # pragma: no cover - unreachable
 
 
 actor = require_roles("admin")

@@ -15,10 +15,13 @@ falls back to ``app.py``, which routes as usual.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from db.people.auth import SessionUser
 from ui.auth import NOTICE_KEY, Gate, login_form, request_logout
@@ -116,6 +119,51 @@ def navigation_for(role: str) -> dict[str, list[st.Page]]:
         if pages:
             sections[t(section)] = pages
     return sections
+
+
+MISSING_PAGE_KEY = "_nav_missing_page_at"
+# The login cookie's components rerun the page right after it is shown, and those runs no
+# longer know which address was asked for: the notice lasts a few seconds of runs instead.
+MISSING_PAGE_SECONDS = 10.0
+AFTER_LOGIN = "after_login"
+
+
+def requested_page_missing() -> bool:
+    """True when the browser asked for a page the navigation just built does not hold: an
+    address that does not exist, or a page of another role. Streamlit then runs the default
+    page without a word (call right after ``st.navigation``)."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return False
+    manager = ctx.pages_manager
+    pages = manager.get_pages()
+    wanted_hash = manager.intended_page_script_hash
+    if wanted_hash:
+        return wanted_hash not in pages
+    wanted_name = manager.intended_page_name
+    return bool(wanted_name) and all(p.get("url_pathname") != wanted_name for p in pages.values())
+
+
+def note_missing_page(*, logged_in: bool = True) -> None:
+    """Remember that the address asked for is not served (call right after ``st.navigation``,
+    on every run: logged out the unknown addresses are seen, logged in another role's pages).
+    Seen while logged out, the notice waits for the login, however long it takes."""
+    if requested_page_missing():
+        st.session_state[MISSING_PAGE_KEY] = time.monotonic() if logged_in else AFTER_LOGIN
+
+
+def missing_page_notice(shown: StreamlitPage) -> None:
+    """Say that the page asked for does not exist or is not open to the user, above the home
+    page Streamlit shows instead (only then, and only just after the address was asked for)."""
+    noted = st.session_state.get(MISSING_PAGE_KEY)
+    if noted == AFTER_LOGIN:
+        noted = st.session_state[MISSING_PAGE_KEY] = time.monotonic()
+    if not isinstance(noted, float):
+        return
+    if shown.url_path or time.monotonic() - noted > MISSING_PAGE_SECONDS:
+        st.session_state.pop(MISSING_PAGE_KEY, None)  # the user went on: the notice is over
+        return
+    st.warning(t("nav.page_unavailable"), icon=":material/block:")
 
 
 def all_pages() -> list[st.Page]:

@@ -58,7 +58,8 @@ class Column:
 
     ``key`` is the field of the fetched row, ``label`` an i18n key, ``kind`` how the value is
     written (French dates, MAD amounts, enum labels of PostgreSQL type ``enum``). ``sortable``
-    offers it in "sort by" (the service must accept that key).
+    offers it in "sort by" (the service must accept that key). ``width`` is Streamlit's
+    ("small", "medium", "large") or pixels, so a list can fit a laptop screen.
     """
 
     key: str
@@ -66,7 +67,7 @@ class Column:
     kind: Kind = "text"
     enum: str | None = None
     sortable: bool = False
-    width: Literal["small", "medium", "large"] | None = None
+    width: Literal["small", "medium", "large"] | int | None = None
 
     def header(self) -> str:
         """Translated column title."""
@@ -235,13 +236,19 @@ def paged_table(
     else:
         data = {c.header(): [c.display(r.get(c.key)) for r in rows] for c in columns}
         config = {c.header(): st.column_config.TextColumn(width=c.width) for c in columns}
-        height = (min(len(rows), 20) + 1) * ROW_HEIGHT + 3
+        # The whole page of rows is visible (header + rows, no inner scrolling: a page of 100
+        # rows is as tall as it needs) and the grid takes the page's width; columns wider than
+        # it scroll horizontally inside the grid.
+        height = (len(rows) + 1) * ROW_HEIGHT + 3
         if selectable:
+            # Said whenever there are rows to click, not only when the list fits on one page.
+            st.caption(t("table.select_hint"))
             event = st.dataframe(
                 data,
                 hide_index=True,
                 column_config=config,
                 height=height,
+                width="stretch",
                 key=grid_key(key),
                 on_select="rerun",
                 selection_mode="single-row",
@@ -250,7 +257,9 @@ def paged_table(
             if picked and 0 <= picked[0] < len(rows):
                 selected = rows[picked[0]]
         else:
-            st.dataframe(data, hide_index=True, column_config=config, height=height)
+            st.dataframe(
+                data, hide_index=True, column_config=config, height=height, width="stretch"
+            )
 
     c_range, c_pages = st.columns([1, 2], vertical_alignment="center")
     c_range.caption(range_label(page, page_size, total))
@@ -259,8 +268,6 @@ def paged_table(
             st.pagination(
                 num_pages, default=page, key=page_key, width="content", persist_state="page"
             )
-    elif selectable and rows:
-        c_pages.caption(t("table.select_hint"))
     return TableResult(
         rows=rows,
         total=total,
@@ -295,4 +302,6 @@ def static_table(
     data = {c.header(): [c.display(r.get(c.key)) for r in rows] for c in columns}
     config = {c.header(): st.column_config.TextColumn(width=c.width) for c in columns}
     height = (min(len(rows), 15) + 1) * ROW_HEIGHT + 3
-    st.dataframe(data, hide_index=True, column_config=config, height=height, key=key)
+    st.dataframe(
+        data, hide_index=True, column_config=config, height=height, width="stretch", key=key
+    )

@@ -666,3 +666,59 @@ def test_dates_and_warranty_widgets_offer_only_what_the_service_accepts(
     installed = at.date_input(key="equip.new.0.date_installation")
     assert installed.max == limits["date_installation"][1] < date(2100, 12, 31)
     assert at.number_input(key="equip.new.0.duree_garantie_mois").max == MAX_WARRANTY_MONTHS
+
+
+# ------------------------------------------------------------------------------------------
+# Defects a new user found (issue 9); the layout ones are checked in a real browser too
+# (tests/browser/test_registry_defects.py)
+# ------------------------------------------------------------------------------------------
+
+HELP_WIDGETS = ("text_input", "text_area", "selectbox", "multiselect", "date_input", "number_input")
+
+
+def test_the_click_hint_shows_whenever_the_list_has_rows(world: dict[str, Any]) -> None:
+    at = open_page(username("admin"))
+    assert len(table(at)) == 25  # several pages: the hint used to show on one page only
+    assert "Cliquez sur une ligne pour ouvrir sa fiche." in captions(at)
+    set_search(at, "PGT-B-001")
+    assert len(table(at)) == 1
+    assert "Cliquez sur une ligne pour ouvrir sa fiche." in captions(at)
+    set_search(at, "introuvable-pgt")
+    assert "Cliquez sur une ligne pour ouvrir sa fiche." not in captions(at)
+
+
+def test_an_import_line_reports_every_bad_field(
+    world: dict[str, Any], owner_engine: Engine
+) -> None:
+    content = (
+        b"client;nom;numero_serie;date_installation;statut;cout_acquisition\r\n"
+        b"Inconnue Pgt SARL;Tour;PGT-IMP-20;32/13/2024;bof;-5\r\n"
+        b"Alpha Pgt SARL;;PGT-A-001;;;abc\r\n"
+    )
+    at = upload(open_page(username("admin")), content)
+    report = table(at, with_column="Ligne")
+    found = set(zip(report["Ligne"], report["Colonne"], strict=True))
+    assert found == {
+        ("2", "client"),
+        ("2", "date_installation"),
+        ("2", "statut"),
+        ("2", "cout_acquisition"),
+        ("3", "nom"),
+        ("3", "numero_serie"),  # already in the base, reported beside the other faults
+        ("3", "cout_acquisition"),
+    }
+    written = "SELECT count(*) FROM equipements WHERE numero_serie = 'PGT-IMP-20'"
+    assert db_value(owner_engine, written) == 0
+
+
+def test_every_date_field_reads_day_month_year_and_no_hint_hides_behind_an_english_icon(
+    world: dict[str, Any],
+) -> None:
+    eid = world["machines"]["PGT-A-002"]
+    for at in (open_page(username("admin")), open_page(username("admin"), id=str(eid))):
+        assert at.date_input, "the page has date fields"
+        assert {d.proto.format for d in at.date_input} == {"DD/MM/YYYY"}
+        # Streamlit labels a help icon "Help for <label>" in English: hints are captions.
+        for kind in HELP_WIDGETS:
+            assert not [w.label for w in getattr(at, kind) if w.proto.help], kind
+    assert "L'entreprise propriétaire de la machine." in captions(at)

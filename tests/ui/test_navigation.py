@@ -475,3 +475,24 @@ def test_the_app_stops_with_a_french_message_when_no_key_is_configured(db_url, m
     assert not at.exception
     assert [e.value for e in at.error] == [fr("auth.cookie_key_missing")]
     assert not at.text_input
+
+
+def test_a_page_of_another_role_says_it_is_not_open_above_the_home_page(db_url) -> None:
+    at = logged_in("admin")
+    at.switch_page("pages/etat_base.py").run()
+    assert fr("nav.page_unavailable") not in [w.value for w in at.warning]
+    at.session_state["username"] = "technicien"  # same session, a role without that page
+    at.run()
+    assert not at.exception
+    assert fr("home.title") in [t.value for t in at.title]
+    assert fr("nav.page_unavailable") in [w.value for w in at.warning]
+
+
+def test_the_database_size_speaks_english_in_english(db_url) -> None:
+    at = logged_in("admin")
+    at.segmented_control(key="lang_choice").set_value("en").run()
+    at.switch_page("pages/etat_base.py").run()
+    assert not at.exception
+    page_text = " ".join(texts(at))
+    assert re.search(r"\(\d[\d\s\u202f,.]* (B|KB|MB|GB)\)", page_text), page_text
+    assert not re.search(r"\b(Ko|Mo|Go)\b", page_text)

@@ -17,17 +17,19 @@ def col(key: str, kind: Kind = "text", **kw: Any) -> Column:
     return Column(key, label, kind, **kw)
 
 
+# Widths in pixels: the ten columns and the selection box fit the page at 1440 px wide with
+# the sidebar open (about 975 px of grid); longer texts end in "…" (the record shows them).
 LIST_COLUMNS = [
-    col("nom", sortable=True, width="medium"),
-    col("numero_serie", sortable=True),
-    col("client_nom", sortable=True, width="medium"),
-    col("fabricant", sortable=True),
-    col("modele", sortable=True),
-    col("localisation", sortable=True),
-    col("statut", "enum", enum="statut_equipement", sortable=True),
-    col("criticite", "enum", enum="criticite_equipement", sortable=True),
-    col("prochaine_maintenance", "date", sortable=True),
-    col("date_fin_garantie", "date", sortable=True),
+    col("nom", sortable=True, width=130),
+    col("numero_serie", sortable=True, width=100),
+    col("client_nom", sortable=True, width=125),
+    col("fabricant", sortable=True, width=90),
+    col("modele", sortable=True, width=75),
+    col("localisation", sortable=True, width=85),
+    col("statut", "enum", enum="statut_equipement", sortable=True, width=90),
+    col("criticite", "enum", enum="criticite_equipement", sortable=True, width=70),
+    col("prochaine_maintenance", "date", sortable=True, width=82),
+    col("date_fin_garantie", "date", sortable=True, width=82),
 ]
 EXPORT_COLUMNS = [
     col("nom"),

@@ -184,7 +184,9 @@ def render_detail(actor: Actor, raw_id: str) -> None:
     ]
     if can_write:
         labels.append(t("equip.tab.edit"))
-    tabs = st.tabs(labels)
+    # Keyed and tracked on the server: the open tab survives the reruns of a save (a notice
+    # above it shifts the page; untracked tabs then went back to "Fiche", hiding the error).
+    tabs = st.tabs(labels, key=f"equip.detail.tabs.{e['id']}", on_change="rerun")
     with tabs[0]:
         render_fiche(detail)
     with tabs[1]:

@@ -48,7 +48,7 @@ def _date_bounds(name: str, value: date | None) -> tuple[date, date]:
 
 
 def _date(
-    form: FormFeedback, prefix: str, name: str, value: date | None, *, help: str | None = None
+    form: FormFeedback, prefix: str, name: str, value: date | None, *, hint: str | None = None
 ) -> date | None:
     low, high = _date_bounds(name, value)
     out = st.date_input(
@@ -58,9 +58,10 @@ def _date(
         format=WIDGET_DATE_FORMAT,
         min_value=low,
         max_value=high,
-        help=help,
     )
-    form.slot(name)
+    form.slot(name)  # the message right under its field, the hint after it
+    if hint:
+        st.caption(hint)
     return out
 
 
@@ -84,10 +85,11 @@ def equipment_fields(
             index=list(clients).index(current) if current in clients else None,
             format_func=clients.__getitem__,
             placeholder=t("equip.field.choose_client"),
-            help=t("equip.field.client_help"),
             key=f"{prefix}.client_id",
         )
         form.slot("client_id")
+        # Hints as captions, not help=: Streamlit labels a help icon "Help for …" in English.
+        st.caption(t("equip.field.client_help"))
         data["nom"] = _text(form, prefix, "nom", initial.get("nom"), required=True)
         data["fabricant"] = _text(form, prefix, "fabricant", initial.get("fabricant"))
         data["localisation"] = _text(form, prefix, "localisation", initial.get("localisation"))
@@ -124,10 +126,10 @@ def equipment_fields(
         data["numero_serie"] = st.text_input(
             t("equip.col.numero_serie") + " *",
             value=initial.get("numero_serie") or "",
-            help=t("equip.field.serial_help"),
             key=f"{prefix}.numero_serie",
         )
         form.slot("numero_serie")
+        st.caption(t("equip.field.serial_help"))
         data["modele"] = _text(form, prefix, "modele", initial.get("modele"))
         data["fournisseur"] = _text(form, prefix, "fournisseur", initial.get("fournisseur"))
         cost = initial.get("cout_acquisition")
@@ -146,7 +148,7 @@ def equipment_fields(
             prefix,
             "date_fin_garantie",
             initial.get("date_fin_garantie"),
-            help=t("equip.field.garantie_help"),
+            hint=t("equip.field.garantie_help"),
         )
     for name in ("specifications_techniques", "manuel_utilisation"):
         data[name] = st.text_area(

@@ -67,6 +67,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.home": {"fr": "Accueil", "en": "Home"},
     "nav.equipment": {"fr": "Parc équipements", "en": "Equipment"},
     "nav.db_status": {"fr": "État de la base", "en": "Database status"},
+    "nav.page_unavailable": {
+        "fr": "Cette page n'existe pas ou ne vous est pas ouverte : voici votre tableau de bord.",
+        "en": "This page does not exist or is not open to you: here is your dashboard.",
+    },
     # Database status page
     "dbstatus.title": {"fr": "État de la base de données", "en": "Database status"},
     "dbstatus.server": {"fr": "Serveur", "en": "Server"},
@@ -74,6 +78,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "dbstatus.external": {"fr": "Serveur PostgreSQL externe", "en": "External PostgreSQL server"},
     "dbstatus.version": {"fr": "Version", "en": "Version"},
     "dbstatus.database": {"fr": "Base", "en": "Database"},
+    # Units of the database size (binary multiples)
+    "dbstatus.unit.b": {"fr": "o", "en": "B"},
+    "dbstatus.unit.kb": {"fr": "Ko", "en": "KB"},
+    "dbstatus.unit.mb": {"fr": "Mo", "en": "MB"},
+    "dbstatus.unit.gb": {"fr": "Go", "en": "GB"},
+    "dbstatus.unit.tb": {"fr": "To", "en": "TB"},
     "dbstatus.revision": {"fr": "Révision du schéma", "en": "Schema revision"},
     "dbstatus.up_to_date": {"fr": "à jour", "en": "up to date"},
     "dbstatus.behind": {

@@ -19,9 +19,7 @@ from db.equipment.models import (
 from db.equipment.service.common import (
     require_writer,
 )
-from db.equipment.service.validation import (
-    validate_equipement,
-)
+from db.equipment.service.validation import FIELDS, validate_equipement
 from db.equipment.service.write import _duplicate_serial_message
 from db.errors import ServiceError, ValidationError
 from db.people.models import Client
@@ -224,37 +222,47 @@ def import_equipements_csv(*, session: Session, actor: Actor, file_bytes: Any) -
     serials_in_file: dict[str, int] = {}
     to_insert: list[dict[str, Any]] = []
     for line, record in records:
+        # Every bad field of a line is reported, not only the first: the client, each value
+        # the form would refuse, and a serial number already taken (in the file or the base).
+        errors_before = report.error_count
         client_name = (record.get("client") or "").strip()
         matches = clients.get(client_name.casefold(), [])
         data: dict[str, Any] = {k: v for k, v in record.items() if k != "client"}
+        fields: tuple[str, ...] = tuple(FIELDS)
         if not client_name:
             add_error(line, "client", "Client : champ obligatoire.")
-            continue
-        if not matches:
+        elif not matches:
             add_error(line, "client", f"Client inconnu : « {echo(client_name, 200)} ».")
-            continue
-        if len(matches) > 1:
+        elif len(matches) > 1:
             add_error(
                 line, "client", f"Plusieurs clients s'appellent « {echo(client_name, 200)} »."
             )
-            continue
-        data["client_id"] = matches[0]
+        else:
+            data["client_id"] = matches[0]
+        if "client_id" not in data:
+            fields = tuple(f for f in FIELDS if f != "client_id")  # already reported
+        clean: dict[str, Any] | None = None
+        bad_fields: set[str] = set()
         try:
-            clean = validate_equipement(data)
+            clean = validate_equipement(data, fields=fields)
         except ValidationError as exc:
             for column, message in exc.errors.items():
+                bad_fields.add(column)
                 add_error(line, "client" if column == "client_id" else column, message)
-            continue
-        serial = clean["numero_serie"]
-        if serial in serials_in_file:
-            add_error(
-                line,
-                "numero_serie",
-                f"Numéro de série « {serial} » déjà présent à la ligne {serials_in_file[serial]}.",
-            )
-            continue
-        serials_in_file[serial] = line
-        to_insert.append(clean)
+        if "numero_serie" not in bad_fields:
+            raw = str(data.get("numero_serie") or "").strip()
+            serial = clean["numero_serie"] if clean is not None else raw
+            if serial in serials_in_file:
+                add_error(
+                    line,
+                    "numero_serie",
+                    f"Numéro de série « {serial} » déjà présent à la ligne"
+                    f" {serials_in_file[serial]}.",
+                )
+            else:
+                serials_in_file[serial] = line
+        if clean is not None and report.error_count == errors_before:
+            to_insert.append(clean)
 
     if serials_in_file:
         existing = session.execute(
