@@ -25,7 +25,11 @@ db: $(VENV)/.installed-run
 	$(BIN)/python -m db migrate
 	$(BIN)/python -m db seed
 
+# One background worker (python -m db worker) next to Streamlit, stopped with it: on exit,
+# Ctrl+C or a TERM of make, the trap sends TERM to the worker (it finishes its job and leaves).
 run: db
+	$(BIN)/python -m db worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 lint: $(VENV)/.installed-dev
