@@ -992,6 +992,30 @@ CASES.update(CORE_CASES)
 SERVICE_MODULES += (f"{IS}.detail",)
 CASES[f"{IS}.detail.get_intervention"] = Case(lambda d, c: {"intervention_id": _iid(d, c)})
 
+# ---- the interventions page's pickers (ui/interventions: list filters, creation form)
+SERVICE_MODULES += (f"{IS}.choices",)
+_PICKER_SEARCH = st.sampled_from(["", "pompe", "atlas", "tech"])
+CASES.update(
+    {
+        f"{IS}.choices.machine_choices": Case(
+            lambda d, c: {
+                "q": d.draw(maybe(_PICKER_SEARCH, hostile_any)),
+                "include": d.draw(st.one_of(st.none(), st.just(_equip_id(d, c)))),
+                "limit": _limit(d),
+                "purpose": d.draw(maybe(st.sampled_from(["create", "filter"]), hostile_any)),
+            }
+        ),
+        f"{IS}.choices.technician_choices": Case(
+            lambda d, c: {
+                "q": d.draw(maybe(_PICKER_SEARCH, hostile_any)),
+                "include": d.draw(st.one_of(st.none(), st.just(_tech_id(d, c)))),
+                "limit": _limit(d),
+            }
+        ),
+        f"{IS}.choices.competence_choices": Case(_none),
+    }
+)
+
 
 # ------------------------------------------------------------------------------------------
 # Checks

@@ -121,7 +121,7 @@ def _machine_picker(actor: Actor, prefix: str, form: FormFeedback) -> int | None
 
 
 def _competences(actor: Actor, prefix: str) -> list[tuple[int, str]]:
-    options = dict(run_read(actor, competence_choices) or [])
+    options = dict(run_read(actor, competence_choices, actor=actor) or [])
     chosen = st.multiselect(
         t("itv.create.competences"),
         list(options),

@@ -1,7 +1,8 @@
 """Bounded pickers of the interventions page: machines, technicians, competences.
 
 Offers ``machine_choices(*, session, actor, q, include, limit)``,
-``technician_choices(*, session, q, include, limit)`` and ``competence_choices(*, session)``.
+``technician_choices(*, session, q, include, limit)`` and
+``competence_choices(*, session, actor)`` (not for clients).
 Each returns ``(id, label)`` pairs, at most ``limit`` of them: a picker searches, it never
 loads a whole table (there may be 200,000 machines). Row-level security scopes what each user
 may pick (a client only sees its own machines).
@@ -16,6 +17,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from db.equipment.models import Equipement, StatutEquipement
+from db.errors import ServiceError
 from db.interventions.models import Intervention, InterventionTechnicien
 from db.people.models import Competence, Technicien, User
 from db.query import like_pattern
@@ -124,8 +126,16 @@ def technician_choices(
     return rows
 
 
-def competence_choices(*, session: Session) -> list[tuple[int, str]]:
-    """``(id, name)`` of the active competences (a short catalogue), by name."""
+def competence_choices(*, session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """``(id, name)`` of the active competences (a short catalogue), by name. Not for clients: a
+    client's database role may not read the catalogue, so the refusal is said in French
+    here rather than met as a database permission error."""
+    if actor.role == "client":
+        raise ServiceError(
+            "Le catalogue des compétences est réservé au personnel de MIF Maroc.",
+            field="competences",
+            rule="role",
+        )
     stmt = (
         select(Competence.id, Competence.nom)
         .where(Competence.active.is_(True))
