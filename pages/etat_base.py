@@ -1,4 +1,5 @@
-"""État de la base (admin): server kind and version, schema revision, rows per table."""
+"""État de la base (admin): server kind and version, schema revision, rows per table, and the
+background worker (workers alive, jobs, each periodic task's last run)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from db.session import session_scope
 from ui.context import require_roles
 from ui.format import fmt_number, md_escape
 from ui.i18n import t
+from ui.worker.status import render_worker_status
 
 
 def _size(n_bytes: int) -> str:
@@ -73,3 +75,5 @@ st.dataframe(
     width="stretch",
     height="content",
 )
+
+render_worker_status(actor)

@@ -1,0 +1,1 @@
+"""Views of the background worker (the admin's database status page)."""
