@@ -68,10 +68,20 @@ def test_cards_show_machine_client_technician_priority_late_and_link_to_the_file
     text = markdown_text(at)
     assert f"{PREFIX} A2 · {PREFIX.upper()} Société A" in text
     assert f"Test {PREFIX} technicien" in text
-    assert "Urgente" in text and "Urgent" in text and "Criticité Critique" in text
+    assert f"**n° {world['late']} · {PREFIX} en cours en retard**" in text  # whole, wrapped
+    assert "Priorité urgente" in text and "Criticité Critique" in text
+    assert ":red-badge[:material/priority_high: Urgent]" in text  # the flag, told apart
     assert "En retard" in text
-    links = [link for link in at.get("page_link") if "retard" in link.proto.label]
-    assert links and links[0].proto.query_string == f"id={world['late']}"
+    links = [link for link in at.get("page_link") if link.proto.label == "Ouvrir la fiche"]
+    assert [link.proto.query_string for link in links] == [f"id={world['late']}"]
+
+
+def test_the_board_toggles_have_short_labels_that_wrap_rather_than_cut(
+    world: dict[str, Any],
+) -> None:
+    at = board("responsable")
+    labels = [(w.label, w.proto.wrap) for w in at.toggle]
+    assert labels == [("En retard", True), ("Urgentes", True), ("Annulées et archivées", True)]
 
 
 def test_the_hidden_statuses_come_with_the_toggle(world: dict[str, Any]) -> None:

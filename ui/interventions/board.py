@@ -63,16 +63,17 @@ def load_board(
 
 
 def _board_filters() -> InterventionFilters:
-    c1, c2, c3, c4 = st.columns([3, 1, 1, 2], vertical_alignment="bottom")
+    # Short labels, room to spare and wrapping allowed: a cut "En retard se…" says nothing.
+    c1, c2, c3, c4 = st.columns([5, 2, 2, 3], vertical_alignment="bottom")
     q = c1.text_input(
         t("itv.search"),
         key=K + "q",
         placeholder=t("itv.search.placeholder"),
         icon=":material/search:",
     )
-    late = c2.toggle(t("itv.filter.retard"), key=K + "retard")
-    urgent = c3.toggle(t("itv.filter.urgent"), key=K + "urgent")
-    c4.toggle(t("itv.board.hidden"), key=K + "hidden")
+    late = c2.toggle(t("itv.board.late"), key=K + "retard", wrap=True)
+    urgent = c3.toggle(t("itv.board.urgent"), key=K + "urgent", wrap=True)
+    c4.toggle(t("itv.board.hidden"), key=K + "hidden", wrap=True)
     return InterventionFilters(
         q=q.strip() if isinstance(q, str) else "", en_retard=bool(late), urgentes=bool(urgent)
     )

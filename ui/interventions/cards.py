@@ -24,13 +24,19 @@ PENDING = "itv.move.pending"
 NEEDS_TEXT = {"en_attente": "motif", "cloturee": "solution"}
 
 
+def card_title(row: Mapping[str, Any]) -> str:
+    """The card's whole title, wrapped (a link label would be cut to one line)."""
+    return f"**n° {row['id']} · {md_escape(row['titre'])}**"
+
+
 def file_link(row: Mapping[str, Any]) -> None:
-    """The card's title, a link to its file (``?id=``)."""
+    """The link opening the card's file (``?id=``)."""
     st.page_link(
         PAGE,
-        label=f"**n° {row['id']}** · {md_escape(row['titre'])}",
+        label=t("itv.card.open"),
         query_params={"id": str(row["id"])},
         icon=":material/assignment:",
+        help=t("itv.card.open_help", id=row["id"]),
     )
 
 
@@ -39,9 +45,11 @@ def card_lines(row: Mapping[str, Any]) -> list[str]:
     lines = [f"{md_escape(row.get('machine'))} · {md_escape(row.get('client_nom'))}"]
     tech = row.get("technicien_nom")
     lines.append(f":material/engineering: {md_escape(tech) if tech else t('itv.card.no_tech')}")
-    badges = [enum_label("priorite_intervention", row.get("priorite"))]
+    # "Priorité urgente" and the urgence flag "Urgent" are two things: each says which it is.
+    priorite = enum_label("priorite_intervention", row.get("priorite"))
+    badges = [t("itv.card.priorite", p=priorite.lower())] if priorite else []
     if row.get("urgence"):
-        badges.append(f":red-badge[{t('itv.card.urgent')}]")
+        badges.append(f":red-badge[:material/priority_high: {t('itv.card.urgent')}]")
     if row.get("criticite") is not None:
         crit = enum_label("criticite_equipement", row.get("criticite"))
         badges.append(t("itv.card.criticite", c=crit))
@@ -64,14 +72,16 @@ def card_lines(row: Mapping[str, Any]) -> list[str]:
 def render_card(
     actor: Actor, row: Mapping[str, Any], transitions: Sequence[str], *, key: str
 ) -> None:
-    """A bordered card: link to the file, machine, client, technician, priority, urgency,
-    criticality, dates with the late mark, checklist progress, and the status menu."""
+    """A bordered card: whole title, machine, client, technician, priority, urgency,
+    criticality, dates with the late mark, checklist progress, the link to the file and the
+    status menu."""
     with st.container(border=True):
-        file_link(row)
+        st.markdown(card_title(row))
         st.markdown("  \n".join(card_lines(row)))
         total = int(row.get("taches_total") or 0)
         if total:
             st.progress(min(1.0, int(row.get("taches_faites") or 0) / total))
+        file_link(row)
         if transitions:
             with st.popover(t("itv.move"), icon=":material/swap_horiz:"):
                 for target in transitions:

@@ -26,10 +26,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "itv.file.bad_id": {"fr": "Intervention introuvable.", "en": "Work order not found."},
     # Board
-    "itv.board.hidden": {
-        "fr": "Afficher les annulées et archivées",
-        "en": "Show cancelled and archived",
-    },
+    "itv.board.hidden": {"fr": "Annulées et archivées", "en": "Cancelled and archived"},
     "itv.board.count": {"fr": "{n} intervention(s)", "en": "{n} work order(s)"},
     "itv.board.count_more": {"fr": "plus de {n}", "en": "more than {n}"},
     "itv.board.more": {"fr": "Voir les {n} autres", "en": "See the {n} others"},
@@ -47,6 +44,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "itv.card.tasks": {"fr": "Tâches {done}/{total}", "en": "Tasks {done}/{total}"},
     "itv.card.criticite": {"fr": "Criticité {c}", "en": "Criticality {c}"},
     "itv.card.open": {"fr": "Ouvrir la fiche", "en": "Open file"},
+    "itv.card.open_help": {
+        "fr": "Fiche de l'intervention n° {id}",
+        "en": "File of work order #{id}",
+    },
+    "itv.card.priorite": {"fr": "Priorité {p}", "en": "{p} priority"},
+    "itv.board.late": {"fr": "En retard", "en": "Late"},
+    "itv.board.urgent": {"fr": "Urgentes", "en": "Urgent"},
     "itv.move": {"fr": "Déplacer vers…", "en": "Move to…"},
     "itv.move.none": {"fr": "Aucun changement permis", "en": "No change allowed"},
     "itv.move.go": {"fr": "Appliquer", "en": "Apply"},
