@@ -174,3 +174,23 @@ def test_the_managers_form_speaks_french_in_its_choices_and_dates(world: dict[st
         "Programmée",
     ]
     assert {d.proto.format for d in at.date_input} == {"DD/MM/YYYY"}
+
+
+def test_the_required_legend_is_a_caption_not_a_bullet(world: dict[str, Any]) -> None:
+    at = new_form("responsable")
+    assert "\\* champ obligatoire" in [c.value for c in at.caption]
+    assert not any("champ obligatoire" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize(("setting", "limit"), [(None, 10), ("1", 1), ("2.5", 3)])
+def test_the_photo_uploader_announces_the_file_stores_limit(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, setting: str | None, limit: int
+) -> None:
+    if setting is None:
+        monkeypatch.delenv("MIF_UPLOAD_MAX_MB", raising=False)
+    else:
+        monkeypatch.setenv("MIF_UPLOAD_MAX_MB", setting)
+    at = new_form("client")
+    uploader = at.get("file_uploader")[0]
+    assert uploader.proto.max_upload_size_mb == limit
+    assert f"JPEG, PNG ou WebP, {limit} Mo au plus." in [c.value for c in at.caption]

@@ -8,19 +8,21 @@ field; one transaction writes the intervention, its required skills and a client
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, time
 from typing import Any
 
 import streamlit as st
 from sqlalchemy.orm import Session
 
+from db import storage
 from db.errors import ServiceError, ValidationError
 from db.interventions.service import PRIORITES, TYPES, create_intervention
 from db.interventions.service.choices import competence_choices, machine_choices
 from db.interventions.service.common import NIVEAU_LABELS, NIVEAUX
 from db.session import Actor
 from db.validation import BUSINESS_TZ
-from ui.format import WIDGET_DATE_FORMAT, enum_label
+from ui.format import WIDGET_DATE_FORMAT, enum_label, md_escape
 from ui.forms import FormFeedback, flash, run_read
 from ui.i18n import t
 
@@ -58,6 +60,12 @@ def create_with_photo(
         except ServiceError as exc:
             raise ValidationError({"photo": exc.message}) from exc
     return new_id
+
+
+def photo_limit_mb() -> int:
+    """The file store's size limit in whole megabytes, for the uploader (rounded up: the
+    store, not the widget, has the last word, and says so in French)."""
+    return max(1, math.ceil(storage.max_upload_bytes() / 2**20))
 
 
 def _at(value: Any, at: time) -> datetime | None:
@@ -153,7 +161,8 @@ def render_create(actor: Actor) -> None:
         st.caption(t("itv.create.client_note"))
     elif role == "technicien":
         st.caption(t("itv.create.tech_note"))
-    st.caption(t("itv.create.required"))
+    # Escaped: a caption is Markdown, and a leading "* " would turn the legend into a bullet.
+    st.caption(md_escape(t("itv.create.required")))
     form = FormFeedback(prefix)
     data: dict[str, Any] = {"equipement_id": _machine_picker(actor, prefix, form)}
     data["titre"] = st.text_input(t("itv.create.titre"), key=f"{prefix}.titre")
@@ -224,9 +233,13 @@ def render_create(actor: Actor) -> None:
     photo: tuple[str, bytes] | None = None
     if role == "client":
         upload = st.file_uploader(
-            t("itv.create.photo"), type=["jpg", "jpeg", "png", "webp"], key=f"{prefix}.photo"
+            t("itv.create.photo"),
+            type=["jpg", "jpeg", "png", "webp"],
+            key=f"{prefix}.photo",
+            max_upload_size=photo_limit_mb(),
         )
         form.slot("photo")
+        st.caption(t("itv.create.photo_hint", mb=photo_limit_mb()))
         if upload is not None:
             photo = (upload.name, upload.getvalue())
     submitted = st.button(

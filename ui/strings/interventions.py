@@ -151,6 +151,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "itv.create.competences": {"fr": "Compétences requises", "en": "Required skills"},
     "itv.create.niveau": {"fr": "Niveau requis : {c}", "en": "Required level: {c}"},
     "itv.create.photo": {"fr": "Photo (facultative)", "en": "Photo (optional)"},
+    "itv.create.photo_hint": {
+        "fr": "JPEG, PNG ou WebP, {mb} Mo au plus.",
+        "en": "JPEG, PNG or WebP, at most {mb} MB.",
+    },
     "itv.create.diagnostic": {"fr": "Diagnostic", "en": "Diagnosis"},
     "itv.create.tech_note": {
         "fr": "Un technicien ouvre un diagnostic, à son nom, sur une machine où il intervient.",
