@@ -8,6 +8,7 @@ roles have no right on the engine's tables themselves.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,9 @@ from sqlalchemy.orm import Session
 from db.errors import ServiceError, describe
 
 MAX_TASK_NAME = 128
+MAX_LOCK = 200
+# The names the registry gives (``namespace:name``); job_defer() checks the same pattern.
+TASK_NAME = re.compile(r"[a-z_][a-z0-9_.:]{0,127}")
 
 
 @dataclass(frozen=True)
@@ -103,22 +107,26 @@ def defer_job(
     Runs in the caller's transaction: the job exists only if the user's action commits. A
     ``queueing_lock`` already waiting refuses a second job (« déjà en attente »).
     """
-    if not isinstance(task_name, str) or not task_name or len(task_name) > MAX_TASK_NAME:
+    if not isinstance(task_name, str) or not TASK_NAME.fullmatch(task_name):
         raise ServiceError("Tâche inconnue.", field="task_name", rule="tache_inconnue")
     if args is None:
         args = {}
     if not isinstance(args, dict):
         raise ServiceError("Arguments de tâche invalides.", field="args", rule="tache_arguments")
     try:
+        # ASCII JSON: any character travels as an escape; PostgreSQL refuses what jsonb cannot
+        # hold (a NUL, a lone surrogate), said in French by describe().
         payload = json.dumps(args, allow_nan=False)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         raise ServiceError(
             "Arguments de tâche invalides.", field="args", rule="tache_arguments"
         ) from exc
-    if queueing_lock is not None and not isinstance(queueing_lock, str):
+    if queueing_lock is not None and not (
+        isinstance(queueing_lock, str)
+        and 0 < len(queueing_lock) <= MAX_LOCK
+        and queueing_lock.isprintable()
+    ):
         raise ServiceError("Verrou de tâche invalide.", field="queueing_lock", rule="tache_verrou")
-    if "\x00" in task_name + payload + (queueing_lock or ""):
-        raise ServiceError("Tâche inconnue.", field="task_name", rule="tache_inconnue")
     job_id = _call(
         session,
         "SELECT job_defer(:task, CAST(:args AS jsonb), :lock)",

@@ -1017,6 +1017,33 @@ CASES.update(
 )
 
 
+# ---- background jobs (db/worker/service): defer, a job's status, the admin's worker status
+WS = "db.worker.service"
+SERVICE_MODULES += (WS,)
+NOT_ENTRY_POINTS[f"{WS}.periodic_schedule"] = "reads the worker's registry, no input"
+CASES.update(
+    {
+        f"{WS}.defer_job": Case(
+            lambda d, c: {
+                "task_name": d.draw(maybe(st.just("reporting:refresh_views"), hostile_any)),
+                "args": d.draw(
+                    st.one_of(
+                        st.none(),
+                        st.dictionaries(st.text(max_size=8), hostile_any, max_size=3),
+                        hostile_any,
+                    )
+                ),
+                "queueing_lock": d.draw(st.one_of(st.none(), maybe(st.just("q1"), hostile_any))),
+            },
+            writes=("procrastinate_jobs",),
+        ),
+        f"{WS}.job_status": Case(
+            lambda d, c: {"job_id": d.draw(maybe(st.integers(1, 1000), hostile_any))}
+        ),
+        f"{WS}.worker_status": Case(_none, roles=("admin",)),
+    }
+)
+
 # ------------------------------------------------------------------------------------------
 # Checks
 # ------------------------------------------------------------------------------------------
