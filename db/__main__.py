@@ -1,7 +1,7 @@
 """Command line of the data layer: ``python -m db <command>``.
 
-Commands: migrate, downgrade, seed, refresh-views, archive, notify-late, create-user, status,
-worker.
+Commands: migrate, downgrade, seed, refresh-views, archive, notify-late, preventive,
+create-user, status, worker.
 They run as the table owner (``DATABASE_URL``, or the embedded server).
 """
 
@@ -81,6 +81,19 @@ def cmd_notify_late(_args: argparse.Namespace) -> int:
     with _owner_session() as session:
         written = int(session.execute(text("SELECT notify_late_interventions()")).scalar_one())
     print(f"  notifications de retard écrites : {written}")
+    return 0
+
+
+def cmd_preventive(args: argparse.Namespace) -> int:
+    """Generate the preventive work orders due within the horizon and print the count.
+
+    Fit for cron: at most one open preventive per machine, so a second run creates nothing.
+    """
+    from db.equipment.preventive import generate_preventive
+
+    with _owner_session() as session:
+        created = generate_preventive(session=session, horizon_days=args.horizon)
+    print(f"  interventions préventives créées : {created}")
     return 0
 
 
@@ -175,6 +188,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "notify-late", help="notifier les échéances dépassées (une fois par utilisateur)"
     ).set_defaults(func=cmd_notify_late)
+    p = sub.add_parser(
+        "preventive", help="créer les interventions préventives à venir (idempotent)"
+    )
+    p.add_argument("--horizon", type=int, default=30, help="jours à l'avance (défaut 30)")
+    p.set_defaults(func=cmd_preventive)
     p = sub.add_parser("create-user", help="créer un compte (mot de passe demandé)")
     p.add_argument("username")
     p.add_argument("--full-name", required=True)

@@ -92,6 +92,19 @@ MESSAGES: dict[str, tuple[str | None, str]] = {
     # planning
     "ck_planning_dates": ("date_fin", "La fin du créneau doit suivre son début."),
     "uq_planning_intervention_id": ("intervention_id", "Cette intervention est déjà planifiée."),
+    "ck_planning_duree": ("date_fin", "Un créneau dure au plus 14 jours."),
+    "ck_absences_dates": ("date_fin", "La fin de l'absence doit suivre son début."),
+    "ck_absences_duree": ("date_fin", "Une absence dure au plus un an."),
+    "fk_absences_technicien_id_techniciens": ("technicien_id", "Technicien inconnu."),
+    # preventive plans
+    "uq_intervention_preventive_ouverte": (
+        "type_intervention",
+        "Cette machine a déjà une intervention préventive ouverte.",
+    ),
+    "ck_equipements_intervalle_maintenance_positif": (
+        "intervalle_maintenance_jours",
+        "L'intervalle de maintenance est un nombre de jours entre 1 et 3660.",
+    ),
 }
 
 # SQLSTATE class -> generic message when the rule has no entry above.
@@ -100,6 +113,7 @@ GENERIC: dict[str, str] = {
     "23503": "Référence inconnue, ou enregistrement encore utilisé ailleurs.",
     "23502": "Un champ obligatoire est vide.",
     "23514": "Valeur refusée par une règle de gestion.",
+    "23P01": "Ce créneau chevauche une autre occupation du technicien.",
     "22001": "Texte trop long.",
     "22003": "Nombre hors limites.",
     "22007": "Date invalide.",

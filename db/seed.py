@@ -163,6 +163,9 @@ class Generator:
         self.today = now.date()
         self.rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         self.schedule = Schedule()
+        # Machines with an open preventive intervention: at most one each
+        # (uq_intervention_preventive_ouverte).
+        self.open_preventive: set[int] = set()
         self.used_usernames: set[str] = set()
 
     # -- people ------------------------------------------------------------------------------
@@ -519,6 +522,11 @@ class Generator:
             if statut in ("en_cours", "en_attente") and slot[0] > self.now:
                 statut = "affectee"
             created = min(created, slot[0] - timedelta(hours=2))
+        if kind == "preventive" and statut in OPEN:
+            if e["id"] in self.open_preventive:
+                kind = "corrective"  # a second open visit would be a duplicate work order
+            else:
+                self.open_preventive.add(e["id"])
         self.next_iid += 1
         iid = self.next_iid
         contrat_id = None
@@ -591,18 +599,20 @@ class Generator:
         )
         if slot:
             past = slot[1] <= self.now
-            self.rows["planning"].append(
-                (
-                    iid,
-                    slot[0],
-                    slot[1],
-                    "Matin" if slot[0].hour < 12 else "Après-midi",
-                    "Accès par le quai de chargement." if r.random() < 0.3 else None,
-                    past or r.random() < 0.6,
-                    past,
-                    created,
-                )
+            planned = (
+                iid,
+                slot[0],
+                slot[1],
+                "Matin" if slot[0].hour < 12 else "Après-midi",
+                "Accès par le quai de chargement." if r.random() < 0.3 else None,
+                past or r.random() < 0.6,
+                past,
+                created,
             )
+            # No slot on a cancelled or archived intervention (planning_intervention_close):
+            # its date_planifiee keeps the date it had.
+            if statut not in ("annulee", "archivee"):
+                self.rows["planning"].append(planned)
             if r.random() < 0.2:
                 helper = r.choice(self.tech_ids)
                 if helper != tech and self.schedule.take(helper, slot[0]):
@@ -1322,6 +1332,7 @@ BULK_TABLES: tuple[str, ...] = (
     "contrat_equipements",
     "interventions",
     "intervention_techniciens",
+    "planning",
     "pieces_detachees",
     "mouvements_stock",
     "intervention_pieces",
@@ -1399,6 +1410,17 @@ BULK_CHECKS: tuple[tuple[str, str], ...] = (
         "stock_par_mouvement",
         "SELECT count(*) FROM pieces_detachees WHERE stock_actuel <> 0",
     ),
+    (
+        "planning_intervention_close",
+        "SELECT count(*) FROM planning p JOIN interventions i ON i.id = p.intervention_id"
+        " WHERE i.statut IN ('annulee', 'archivee')",
+    ),
+    (
+        # trg_planning_date_planifiee would write it: the generator must have
+        "planning_date_planifiee",
+        "SELECT count(*) FROM planning p JOIN interventions i ON i.id = p.intervention_id"
+        " WHERE i.date_planifiee IS DISTINCT FROM p.date_debut",
+    ),
 )
 
 # What the disabled triggers would have written, done set-wise (in this order).
@@ -1410,6 +1432,15 @@ BULK_DERIVE: tuple[tuple[str, str], ...] = (
         " SELECT id, technicien_id, 'principal' FROM interventions"
         " WHERE technicien_id IS NOT NULL"
         " ON CONFLICT (intervention_id, technicien_id) DO UPDATE SET role = 'principal'",
+    ),
+    (
+        # trg_planning_occupations: every technician of a planned intervention is busy then
+        # (the exclusion constraint checks the whole planning as it is filled)
+        "occupations",
+        "INSERT INTO planning_occupations (technicien_id, periode, planning_id, intervention_id)"
+        " SELECT it.technicien_id, tstzrange(p.date_debut, p.date_fin), p.id, p.intervention_id"
+        " FROM planning p JOIN intervention_techniciens it USING (intervention_id)"
+        " ORDER BY p.date_debut, it.technicien_id",
     ),
     (
         # intervention_audit_trigger: one 'creation' row holding the full row

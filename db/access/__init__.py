@@ -138,6 +138,7 @@ SCOPES: dict[tuple[str, str], str] = {
     ("documents", "assigned"): _ASSIGNED,
     ("planning", "own_company"): _CLIENT_INTERVENTIONS,
     ("planning", "assigned"): _ASSIGNED,
+    ("absences", "self"): f"technicien_id = {_TECH}",
     ("intervention_pieces", "own_company"): _CLIENT_INTERVENTIONS,
     ("intervention_pieces", "assigned"): _ASSIGNED,
     ("notifications", "self"): f"user_id = {_ME}",

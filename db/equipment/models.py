@@ -90,3 +90,5 @@ class Equipement(Timestamps, Base):
     # Added by revision add_equipment_warranty (seed 004 "Migration Best Practices").
     date_fin_garantie: Mapped[date | None] = mapped_column(Date)
     duree_garantie_mois: Mapped[int | None] = mapped_column(Integer)
+    # Revision 0014: the preventive plan, days between two visits (NULL: no plan; > 0).
+    intervalle_maintenance_jours: Mapped[int | None] = mapped_column(Integer)

@@ -321,6 +321,8 @@ DERIVED: dict[str, str] = {
     "taches": "SELECT intervention_id, equipement_id, description FROM taches",
     "interventions": "SELECT id, client_id, date_debut, date_fin, duree_reelle, cout_reel"
     " FROM interventions",
+    "occupations": "SELECT o.technicien_id, o.periode, o.intervention_id, o.absence_id"
+    " FROM planning_occupations o",
 }
 
 

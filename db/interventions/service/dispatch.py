@@ -6,9 +6,11 @@ Offers:
   best first, each with a score and the French reasons for it: required skills held and not
   expired at the required level (``intervention_competences`` against
   ``technicien_competence``), ``disponibilite``, zone vs. the client's city, current open load
-  (principal), no overlapping planned work at ``date_planifiee`` (± ``duree_estimee``:
-  other open interventions planned then, or ``planning`` slots). Two set-wise queries
-  whatever the number of technicians or interventions.
+  (principal), no overlapping planned work at ``date_planifiee`` (± ``duree_estimee``, or
+  the intervention's slot: other open interventions planned then, and the planning's own
+  rule, ``planning_occupations``: slots as principal or assistant, and absences; today's
+  ``disponibilite`` follows the absences). Two set-wise queries whatever the number of
+  technicians or interventions.
 * ``assign(*, session, actor, intervention_id, principal_id, assistant_ids,
   expected_updated_at)`` → new ``updated_at``: managers only; writes
   ``interventions.technicien_id`` (the principal's ``intervention_techniciens`` row follows by
@@ -38,6 +40,7 @@ from db.interventions.models import (
 from db.interventions.service.common import NIVEAU_LABELS, is_manager
 from db.interventions.service.write import _check_version, _locked
 from db.people.models import Client, Technicien, User
+from db.planning.models import Planning
 from db.session import Actor
 from db.validation import clamp_int, clean_id
 
@@ -62,15 +65,22 @@ _RANK_SQL = text(
         SELECT ic.competence_id, ic.niveau_requis, c.nom
           FROM intervention_competences ic JOIN competences c ON c.id = ic.competence_id
          WHERE ic.intervention_id = :iid
-    ), busy_slots AS (
-        SELECT DISTINCT i2.technicien_id
-          FROM planning p JOIN interventions i2 ON i2.id = p.intervention_id
+    ), busy AS (
+        -- the planning's own rule (revision 0014): every slot of another intervention, as
+        -- principal or assistant, and every absence, from planning_occupations (GiST index)
+        SELECT o.technicien_id, bool_or(o.absence_id IS NOT NULL) AS absent
+          FROM planning_occupations o
          WHERE CAST(:win_start AS timestamptz) IS NOT NULL
-           AND p.date_debut < :win_end AND p.date_fin > :win_start
-           AND p.date_debut > CAST(:win_start AS timestamptz) - interval '7 days'
-           AND p.intervention_id <> :iid AND i2.technicien_id IS NOT NULL
+           AND o.periode && tstzrange(CAST(:win_start AS timestamptz),
+                                      CAST(:win_end AS timestamptz))
+           AND o.intervention_id IS DISTINCT FROM :iid
+         GROUP BY o.technicien_id
     ), scored AS (
-        SELECT t.id, u.full_name, t.disponibilite::text AS disponibilite,
+        SELECT t.id, u.full_name,
+               -- today's availability follows the absences
+               technicien_disponibilite_effective(t.id, now())::text AS disponibilite,
+               COALESCE((SELECT b.absent FROM busy b WHERE b.technicien_id = t.id), false)
+                   AS absent,
                t.zone_geographique, t.specialite,
                (SELECT count(*) FROM req) AS nb_requis,
                (SELECT COALESCE(array_agg(r.nom ORDER BY r.nom), '{}') FROM req r
@@ -100,7 +110,7 @@ _RANK_SQL = text(
                               AND o.date_planifiee
                                   + make_interval(mins => (COALESCE(o.duree_estimee, 2) * 60)::int)
                                   > :win_start)
-                   OR t.id IN (SELECT technicien_id FROM busy_slots))) AS chevauchement,
+                   OR t.id IN (SELECT technicien_id FROM busy))) AS chevauchement,
                (:ville <> '' AND t.zone_geographique IS NOT NULL AND (
                    lower(t.zone_geographique) LIKE '%' || lower(:ville) || '%'
                    OR lower(:ville) LIKE '%' || lower(t.zone_geographique) || '%')) AS meme_zone
@@ -113,7 +123,8 @@ _RANK_SQL = text(
            + (CASE s.disponibilite WHEN 'disponible' THEN 20 WHEN 'occupe' THEN 5 ELSE -50 END)
            + (CASE WHEN s.meme_zone THEN 15 ELSE 0 END)
            + GREATEST(0, 15 - 3 * s.charge)
-           + (CASE WHEN s.chevauchement THEN -30 ELSE 0 END) AS score
+           + (CASE WHEN s.chevauchement THEN -30 ELSE 0 END)
+           + (CASE WHEN s.absent THEN -50 ELSE 0 END) AS score
       FROM scored s
      ORDER BY score DESC, s.charge, s.full_name, s.id
      LIMIT :lim
@@ -134,6 +145,7 @@ class RankedTechnician:
     charge: int = 0
     chevauchement: bool = False
     meme_zone: bool = False
+    absent: bool = False  # an absence covers the planned date
 
 
 def _reasons(row: Any, ville: str) -> list[str]:
@@ -160,7 +172,9 @@ def _reasons(row: Any, ville: str) -> list[str]:
     out.append(
         "Aucune intervention ouverte" if n == 0 else f"{n} intervention(s) ouverte(s) en cours"
     )
-    if row.chevauchement:
+    if row.absent:
+        out.append("Absent à la date planifiée")
+    elif row.chevauchement:
         out.append("Déjà occupé à la date planifiée")
     return out
 
@@ -185,15 +199,19 @@ def rank_technicians(
             Intervention.date_planifiee,
             Intervention.duree_estimee,
             Client.ville,
+            Planning.date_fin.label("slot_fin"),
         )
         .join(Client, Client.id == Intervention.client_id)
+        .outerjoin(Planning, Planning.intervention_id == Intervention.id)
         .where(Intervention.id == iid)
     ).first()
     if head is None:
         raise ServiceError("Intervention introuvable.", field="intervention_id", rule="not_found")
     win_start: datetime | None = head.date_planifiee
     win_end: datetime | None = None
-    if win_start is not None:
+    if win_start is not None and head.slot_fin is not None:
+        win_end = head.slot_fin  # planned: its slot's period (date_planifiee is its start)
+    elif win_start is not None:
         hours = head.duree_estimee if head.duree_estimee is not None else DEFAULT_WINDOW_HOURS
         win_end = win_start + timedelta(hours=float(hours))
     ville = (head.ville or "").strip()
@@ -212,6 +230,7 @@ def rank_technicians(
             charge=int(r.charge),
             chevauchement=bool(r.chevauchement),
             meme_zone=bool(r.meme_zone),
+            absent=bool(r.absent),
         )
         for r in rows
     ]
