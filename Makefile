@@ -26,7 +26,8 @@ db: $(VENV)/.installed-run
 	$(BIN)/python -m db seed
 
 # One background worker (python -m db worker) next to Streamlit, stopped with it: on exit,
-# Ctrl+C or a TERM of make, the trap sends TERM to the worker (it finishes its job and leaves).
+# Ctrl+C (the terminal signals the whole group) or a TERM to the group, the trap sends TERM to
+# the worker (it finishes its job and leaves).
 run: db
 	$(BIN)/python -m db worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
