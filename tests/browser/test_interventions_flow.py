@@ -95,12 +95,14 @@ def test_a_request_goes_from_the_client_to_the_rating(
     client.locator('input[type="file"]').set_input_files(
         files=[{"name": "fuite.jpg", "mimeType": "image/jpeg", "buffer": _photo()}]
     )
+    expect(client.get_by_text("fuite.jpg")).to_be_visible()  # the upload has arrived
     wait_idle(client)
     click_and_wait(client, "Envoyer la demande")
+    # The new request's file opens.
+    client.get_by_role("heading", name=re.compile(re.escape(title))).wait_for()
+    wait_idle(client)
     iid = _scalar(owner_engine, "SELECT id FROM interventions WHERE titre = :t", t=title)
     assert iid is not None, "the request was not created"
-    client.get_by_role("heading", name=re.compile(f"^#{iid} ")).wait_for()
-    wait_idle(client)
     shot(client, "flow_1_client_request_filed")
     assert (
         _scalar(
@@ -124,9 +126,8 @@ def test_a_request_goes_from_the_client_to_the_rating(
     search.press("Enter")
     wait_idle(manager)
     shot(manager, "flow_2_manager_board")
-    card = manager.get_by_role("link", name=re.compile(re.escape(title)))
-    expect(card).to_be_visible()
-    card.click()
+    expect(manager.get_by_text(title)).to_be_visible()  # its card, alone after the search
+    manager.get_by_role("link", name="Ouvrir la fiche").click()
     manager.get_by_role("heading", name=re.compile(f"^#{iid} ")).wait_for()
     wait_idle(manager)
     # The card's link must leave the file's address in the browser, or the next rerun (any
@@ -194,7 +195,8 @@ def test_a_request_goes_from_the_client_to_the_rating(
     tech.get_by_role("tab", name="Tâches").click()
     tech.get_by_role("textbox", name="Nouvelle tâche").fill("Remplacer le joint du vérin")
     click_and_wait(tech, "Ajouter")
-    tech.get_by_role("tab", name="Tâches").click()
+    # The tab stays open after the action and its notice.
+    expect(tech.get_by_role("tab", name="Tâches")).to_have_attribute("aria-selected", "true")
     tech.get_by_text("Remplacer le joint du vérin").click()  # the checkbox's label
     wait_idle(tech)
     expect(tech.get_by_text("Tâche terminée.")).to_be_visible()
@@ -213,7 +215,6 @@ def test_a_request_goes_from_the_client_to_the_rating(
     search.fill(part_ref)
     search.press("Enter")
     wait_idle(tech)
-    tech.get_by_role("tab", name="Pièces").click()
     click_and_wait(tech, "Enregistrer la pièce")
     expect(tech.get_by_text(f"Pièce {part_ref} enregistrée, stock mis à jour.")).to_be_visible()
     assert (
@@ -224,7 +225,7 @@ def test_a_request_goes_from_the_client_to_the_rating(
         )
         == stock_before - 1
     )
-    tech.get_by_role("tab", name="Pièces").click()
+    expect(tech.get_by_role("tab", name="Pièces")).to_have_attribute("aria-selected", "true")
     shot(tech, "flow_6_technician_part_used")
     click_and_wait(tech, "Clôturer")
     tech.get_by_role("textbox", name=re.compile("^Solution apportée")).fill(
@@ -248,7 +249,7 @@ def test_a_request_goes_from_the_client_to_the_rating(
         _scalar(owner_engine, "SELECT satisfaction_client FROM interventions WHERE id = :i", i=iid)
         == 4
     )
-    client.get_by_role("tab", name="Évaluation").click()
+    expect(client.get_by_role("tab", name="Évaluation")).to_have_attribute("aria-selected", "true")
     shot(client, "flow_8_client_rated")
     assert card_kept_address, (
         "the board card opened the file but the browser address lost ?id= "

@@ -60,7 +60,9 @@ def render_file(actor: Actor, intervention_id: Any) -> None:
         ("rating", t("ifile.tab.rating")),
     ]
     shown = [x for x in labels if x is not None]
-    tabs = st.tabs([label for _, label in shown])
+    # A key gives the tab bar a stable identity: the notice shown after an action shifts the
+    # page, and an unkeyed tab bar would then come back on its first tab, hiding the result.
+    tabs = st.tabs([label for _, label in shown], key=f"ifile.{detail.intervention['id']}.tabs")
     views = {
         "fields": render_fields,
         "dispatch": render_dispatch,
