@@ -1017,6 +1017,128 @@ CASES.update(
 )
 
 
+# ---- the planning (db/planning/service) and preventive generation (db/equipment/preventive)
+PL = "db.planning.service"
+SERVICE_MODULES += (PL, "db.equipment.preventive")
+_SLOT_START = st.datetimes(datetime(2031, 1, 1), datetime(2031, 12, 1), timezones=st.just(UTC))
+
+
+def _period(data: Any) -> dict[str, Any]:
+    """A start and an end: often a sensible slot (1 hour to 15 days), else hostile."""
+    start = data.draw(maybe(_SLOT_START, hostile_date))
+    if isinstance(start, datetime) and 2 < start.year < 9000 and data.draw(st.booleans()):
+        end: Any = start + timedelta(hours=data.draw(st.integers(-2, 24 * 15)))
+    else:
+        end = data.draw(maybe(_SLOT_START, hostile_date))
+    return {"date_debut": start, "date_fin": end}
+
+
+def _range(data: Any) -> dict[str, Any]:
+    p = _period(data)
+    return {"start": p["date_debut"], "end": p["date_fin"]}
+
+
+def _slot_id(data: Any, ctx: Ctx) -> Any:
+    return data.draw(maybe(st.integers(1, 400), hostile_any))
+
+
+def _id_list(data: Any, ctx: Ctx) -> Any:
+    good = st.lists(st.sampled_from([ctx.ids["tech1"], ctx.ids["tech2"]]), max_size=3)
+    return data.draw(
+        st.one_of(
+            st.none(), maybe(good, st.one_of(hostile_any, st.lists(hostile_number, max_size=3)))
+        )
+    )
+
+
+def _team(data: Any) -> Any:
+    return data.draw(
+        st.one_of(st.none(), maybe(st.sampled_from(["Équipe Nord", "Casablanca"]), hostile_text))
+    )
+
+
+def _slot_text(data: Any) -> Any:
+    return data.draw(st.one_of(st.none(), maybe(st.just("Matin"), hostile_any)))
+
+
+CASES.update(
+    {
+        f"{PL}.list_slots": Case(
+            lambda d, c: {
+                **_range(d),
+                "technicien_ids": _id_list(d, c),
+                "equipe": _team(d),
+                "zone": _team(d),
+                "client_id": d.draw(st.one_of(st.none(), st.just(_client_id(d, c)))),
+            }
+        ),
+        f"{PL}.unplanned_interventions": Case(lambda d, c: {"limit": _limit(d)}, roles=STAFF),
+        f"{PL}.create_slot": Case(
+            lambda d, c: {
+                "intervention_id": _iid(d, c),
+                **_period(d),
+                "creneau": _slot_text(d),
+                "notes_planning": _slot_text(d),
+            },
+            writes=("planning", "interventions"),
+        ),
+        f"{PL}.move_slot": Case(
+            lambda d, c: {
+                "planning_id": _slot_id(d, c),
+                **_period(d),
+                "expected_modification": d.draw(st.one_of(st.none(), hostile_any)),
+            },
+            writes=("planning", "interventions"),
+        ),
+        f"{PL}.confirm_slot": Case(
+            lambda d, c: {
+                "planning_id": _slot_id(d, c),
+                "confirme": d.draw(maybe(st.booleans(), hostile_any)),
+            },
+            writes=("planning",),
+        ),
+        f"{PL}.annotate_slot": Case(
+            lambda d, c: {
+                "planning_id": _slot_id(d, c),
+                "creneau": _slot_text(d),
+                "notes_planning": _slot_text(d),
+                "expected_modification": d.draw(st.one_of(st.none(), hostile_any)),
+            },
+            writes=("planning",),
+        ),
+        f"{PL}.delete_slot": Case(
+            lambda d, c: {"planning_id": _slot_id(d, c)}, writes=("planning",)
+        ),
+        f"{PL}.list_technicians": Case(
+            lambda d, c: {"equipe": _team(d), "zone": _team(d), "limit": _limit(d)}
+        ),
+        f"{PL}.technician_agenda": Case(lambda d, c: _range(d)),
+        f"{PL}.list_absences": Case(lambda d, c: {**_range(d), "technicien_ids": _id_list(d, c)}),
+        f"{PL}.create_absence": Case(
+            lambda d, c: {
+                "technicien_id": _tech_id(d, c),
+                **_period(d),
+                "motif": d.draw(
+                    maybe(st.sampled_from(["conge", "formation", "indisponible"]), _ENUM_OR_TEXT)
+                ),
+                "notes": _slot_text(d),
+                "confirm": d.draw(maybe(st.booleans(), hostile_any)),
+            },
+            writes=("absences", "planning"),
+        ),
+        f"{PL}.delete_absence": Case(
+            lambda d, c: {"absence_id": _slot_id(d, c)}, writes=("absences",)
+        ),
+        # run by the worker and the command line as the owner; the managers' role may too
+        "db.equipment.preventive.generate_preventive": Case(
+            lambda d, c: {"horizon_days": d.draw(maybe(st.integers(0, 60), hostile_any))},
+            roles=STAFF,
+            writes=("interventions",),
+        ),
+    }
+)
+
+
 # ---- background jobs (db/worker/service): defer, a job's status, the admin's worker status
 WS = "db.worker.service"
 SERVICE_MODULES += (WS,)

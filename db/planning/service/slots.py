@@ -392,7 +392,9 @@ def move_slot(
     """Move or resize a slot (managers); returns its new ``date_modification``. Checked
     against the ``date_modification`` the user saw (``ConflictError`` when it changed), then
     like ``create_slot``; ``interventions.date_planifiee`` follows (database trigger)."""
-    head = _slot_head(session, planning_id)
+    if actor.role != "technicien":
+        require_manager(actor, "déplacent les créneaux")  # a client: before reading anything
+    head = _slot_head(session, planning_id, lock=is_manager(actor))
     _refuse_non_manager_move(session, actor, head)
     if head is None:
         raise ValidationError({"planning_id": "Créneau introuvable."})
