@@ -102,16 +102,19 @@ def enable_app_login(url: URL) -> None:
     if not config.uses_embedded() and not password:
         return
     engine = create_engine(url, poolclass=pool.NullPool)
-    try:
+
+    def alter() -> None:
         with engine.begin() as conn:
             can = conn.scalar(
                 text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
             )
-            if not can:
-                return
-            conn.exec_driver_sql(
-                alter_app_role_sql(password), execution_options={"no_parameters": True}
-            )
+            if can:
+                conn.exec_driver_sql(
+                    alter_app_role_sql(password), execution_options={"no_parameters": True}
+                )
+
+    try:
+        _retrying_role_races(alter)
     finally:
         engine.dispose()
 
@@ -142,7 +145,7 @@ def upgrade(url: URL | None = None, revision: str = "head") -> None:
     url = url or config.owner_url()
     ensure_database(url)
     _retrying_role_races(lambda: command.upgrade(alembic_config(url=url), revision))
-    _retrying_role_races(lambda: enable_app_login(url))
+    enable_app_login(url)
 
 
 def downgrade(url: URL | None = None, revision: str = "base") -> None:

@@ -104,7 +104,10 @@ def _invoices_table(rows: list[dict[str, Any]]) -> list[dict]:
 
 
 def _metric(label: str, value: int, *, help_text: str | None = None) -> None:
-    st.metric(label, fmt_number(value), border=True, help=help_text)
+    st.metric(label, fmt_number(value), border=True)
+    # A caption rather than help=: Streamlit labels its help icon "Help for …" in English.
+    if help_text:
+        st.caption(help_text)
 
 
 def _registry_link(query: dict[str, str], label: str | None = None) -> None:
