@@ -17,7 +17,7 @@ from db.interventions.service.checklist import (
 )
 from db.interventions.service.detail import InterventionDetail
 from db.session import Actor
-from ui.format import fmt_date
+from ui.format import fmt_date, md_escape
 from ui.forms import FormFeedback, run_action
 from ui.i18n import t
 from ui.interventions.file.common import act, key_of
@@ -43,6 +43,10 @@ def render_checklist(actor: Actor, detail: InterventionDetail) -> None:
         st.info(t("ifile.tasks.none"), icon=":material/info:")
     feedback = FormFeedback(key_of(detail, "tasks"))
     feedback.general()
+    # A refused tick must not be retried by every later run: the boxes get new keys (and so
+    # the database's state again) after a refusal.
+    nonce_key = key_of(detail, "tasks.nonce")
+    nonce = int(st.session_state.get(nonce_key, 0))
     for n, task in enumerate(tasks):
         row = st.container(horizontal=True, vertical_alignment="center")
         due = (
@@ -52,13 +56,15 @@ def render_checklist(actor: Actor, detail: InterventionDetail) -> None:
         )
         label = f"{task['description']}{due}"
         ticked = row.checkbox(
-            label,
+            md_escape(label),
             value=task["done"],
             disabled=not writable,
-            key=key_of(detail, f"task.{task['id']}.done.{task['done']}"),
+            key=key_of(detail, f"task.{task['id']}.done.{task['done']}.{nonce}"),
         )
-        if writable and ticked != task["done"]:
-            act(
+        if (
+            writable
+            and ticked != task["done"]
+            and not act(
                 actor,
                 feedback,
                 t("ifile.tasks.ticked" if ticked else "ifile.tasks.unticked"),
@@ -66,6 +72,8 @@ def render_checklist(actor: Actor, detail: InterventionDetail) -> None:
                 task_id=task["id"],
                 done=ticked,
             )
+        ):
+            st.session_state[nonce_key] = nonce + 1
         if not writable:
             continue
         if n > 0 and row.button(
