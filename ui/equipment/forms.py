@@ -114,6 +114,16 @@ def equipment_fields(
             key=f"{prefix}.duree_garantie_mois",
         )
         form.slot("duree_garantie_mois")
+        # The preventive plan: no min_value, so 0 or a negative number reaches the service and
+        # its French message shows beside the field (empty = no plan).
+        data["intervalle_maintenance_jours"] = st.number_input(
+            t("equip.col.intervalle_maintenance_jours"),
+            step=1,
+            value=initial.get("intervalle_maintenance_jours"),
+            key=f"{prefix}.intervalle_maintenance_jours",
+        )
+        form.slot("intervalle_maintenance_jours")
+        st.caption(t("equip.field.interval_help"))
     with c2:
         if with_statut:
             data["statut"] = st.selectbox(

@@ -47,6 +47,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "Durée de garantie (mois)",
         "en": "Warranty (months)",
     },
+    "equip.col.intervalle_maintenance_jours": {
+        "fr": "Intervalle de maintenance (jours)",
+        "en": "Maintenance interval (days)",
+    },
+    "equip.field.interval_help": {
+        "fr": "Plan préventif : une intervention est créée avant la prochaine maintenance ;"
+        " sa clôture avance la date de cet intervalle. Vide = pas de plan.",
+        "en": "Preventive plan: a work order is created ahead of the next maintenance; closing"
+        " it moves the date forward by this interval. Empty = no plan.",
+    },
     "equip.col.cout_acquisition": {"fr": "Coût d'acquisition", "en": "Acquisition cost"},
     "equip.col.fournisseur": {"fr": "Fournisseur", "en": "Supplier"},
     "equip.col.specifications_techniques": {

@@ -39,6 +39,8 @@ MAX_WARRANTY_MONTHS = 240
 INSTALLATION_TOLERANCE_DAYS = 30
 # Planned maintenance is scheduled years ahead at most; 20 years bounds typing mistakes.
 MAX_PLANNING_MONTHS = 240
+# A preventive interval of ten years at most (ck_equipements_intervalle_maintenance_positif).
+MAX_INTERVAL_DAYS = 3660
 
 
 # --------------------------------------------------------------------------------------------
@@ -51,7 +53,7 @@ class FieldRule:
     """How one input field is checked: French label, kind, required, maximum length."""
 
     label: str
-    kind: str = "text"  # text | date | money | int | criticite | statut | client
+    kind: str = "text"  # text | date | money | int | days | criticite | statut | client
     required: bool = False
     max_len: int | None = None
 
@@ -73,6 +75,8 @@ FIELDS: dict[str, FieldRule] = {
     "fournisseur": FieldRule("Fournisseur", max_len=150),
     "date_fin_garantie": FieldRule("Fin de garantie", "date"),
     "duree_garantie_mois": FieldRule("Durée de garantie (mois)", "int"),
+    # The preventive plan (revision 0014): days between two visits, empty = no plan.
+    "intervalle_maintenance_jours": FieldRule("Intervalle de maintenance (jours)", "days"),
 }
 EDITABLE_FIELDS = tuple(f for f in FIELDS if f != "statut")  # status changes via change_statut
 
@@ -124,6 +128,15 @@ def _clean_value(name: str, value: Any, limits: Mapping[str, tuple[date, date]])
             label=rule.label,
             max_value=MAX_WARRANTY_MONTHS,
             negative_message=f"{rule.label} : ne peut pas être négatif.",
+        )
+    if rule.kind == "days":
+        return clean_int(
+            value,
+            field=name,
+            label=rule.label,
+            min_value=1,
+            max_value=MAX_INTERVAL_DAYS,
+            negative_message=f"{rule.label} : au moins 1 jour (vide = pas de plan).",
         )
     if rule.kind in ("statut", "criticite"):
         labels = STATUT_LABELS if rule.kind == "statut" else CRITICITE_LABELS
