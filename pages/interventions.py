@@ -23,7 +23,7 @@ from ui.context import require_roles
 from ui.forms import show_flash
 from ui.i18n import t
 from ui.interventions.board import render_board
-from ui.interventions.create import render_create
+from ui.interventions.create import new_label, render_create
 from ui.interventions.filters import VIEWS, current_view
 from ui.interventions.list import render_list
 from ui.interventions.my_work import render_my_work
@@ -93,7 +93,7 @@ def main(actor: Actor) -> None:
         required=True,
     )
     c_new.button(
-        t("itv.new.client" if actor.role == "client" else "itv.new"),
+        t(new_label(actor.role)),
         key="itv.new",
         on_click=lambda: st.query_params.update({"nouvelle": "1"}),
         icon=":material/add:",

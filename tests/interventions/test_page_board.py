@@ -171,3 +171,28 @@ def test_another_clients_intervention_in_the_url_shows_nothing(world: dict[str, 
     text = markdown_text(at)
     assert "secret de B" not in text
     assert not at.exception
+
+
+def test_an_empty_column_says_so(world: dict[str, Any]) -> None:
+    at = search_board(board("client"), PREFIX)
+    text = markdown_text(at)
+    assert "**Clôturée** · 0" in text  # no test of this module closes one
+    empty = sum("** · 0" in m.value for m in at.markdown)
+    assert [c.value for c in at.caption].count("Aucune intervention.") == empty
+
+
+def test_a_clients_cards_leave_out_its_own_company_and_its_search_does_not_offer_it(
+    world: dict[str, Any],
+) -> None:
+    at = search_board(board("client"), PREFIX)
+    cards = "\n".join(m.value for m in at.main.markdown)  # the sidebar names the company
+    assert f"{PREFIX} A1" in cards and "Société A" not in cards
+    assert at.text_input(key="itv.b.q").placeholder == "Titre, description, machine ou n° de série"
+    assert at.button(key="itv.new").label == "Nouvelle demande"
+
+
+def test_my_work_says_when_a_period_has_nothing(world: dict[str, Any]) -> None:
+    at = open_page(username(PREFIX, "technicien"))
+    assert "Cette semaine · 0" in [h.value for h in at.subheader]
+    assert "Aucune intervention pour cette période." in [c.value for c in at.caption]
+    assert at.button(key="itv.new").label == "Nouveau diagnostic"

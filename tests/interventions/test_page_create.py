@@ -194,3 +194,17 @@ def test_the_photo_uploader_announces_the_file_stores_limit(
     uploader = at.get("file_uploader")[0]
     assert uploader.proto.max_upload_size_mb == limit
     assert f"JPEG, PNG ou WebP, {limit} Mo au plus." in [c.value for c in at.caption]
+
+
+def test_a_technician_opens_a_diagnostic_with_its_hint_in_french(world: dict[str, Any]) -> None:
+    at = new_form("technicien")
+    assert [h.value for h in at.subheader] == ["Nouveau diagnostic"]
+    assert at.button(key=f"{K}submit").label == "Ouvrir le diagnostic"
+    assert not at.selectbox(key=f"{K}equipement_id").help  # no English "Help for …" icon
+    hint = "Seules les machines sur lesquelles vous intervenez sont proposées."
+    assert hint in [c.value for c in at.caption]
+
+
+def test_the_skills_picker_has_a_french_placeholder(world: dict[str, Any]) -> None:
+    at = new_form("responsable")
+    assert at.multiselect(key=f"{K}competences").placeholder == "Choisissez les compétences"

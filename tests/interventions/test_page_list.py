@@ -160,3 +160,9 @@ def test_a_link_on_the_principal_technician_says_so_by_name(world: dict[str, Any
     at.button(key="itv.f.reset").click().run()
     assert "principal" not in at.query_params
     assert "secret de B" in titles(at)
+
+
+def test_priority_filter_agrees_in_gender(world: dict[str, Any]) -> None:
+    at = listing("admin")
+    assert at.multiselect(key="itv.f.priorites").placeholder == "Toutes"
+    assert at.multiselect(key="itv.f.statuts").placeholder == "Tous"

@@ -26,7 +26,7 @@ from ui.format import enum_label, fmt_number
 from ui.forms import run_action, shown
 from ui.i18n import t
 from ui.interventions.cards import PAGE, handle_pending_move, render_card
-from ui.interventions.filters import list_link
+from ui.interventions.filters import list_link, search_placeholder
 from ui.table import is_exact
 
 CARDS_PER_COLUMN = 20
@@ -62,13 +62,13 @@ def load_board(
     return BoardData(columns=columns, moves=moves)
 
 
-def _board_filters() -> InterventionFilters:
+def _board_filters(actor: Actor) -> InterventionFilters:
     # Short labels, room to spare and wrapping allowed: a cut "En retard se…" says nothing.
     c1, c2, c3, c4 = st.columns([5, 2, 2, 3], vertical_alignment="bottom")
     q = c1.text_input(
         t("itv.search"),
         key=K + "q",
-        placeholder=t("itv.search.placeholder"),
+        placeholder=search_placeholder(actor),
         icon=":material/search:",
     )
     late = c2.toggle(t("itv.board.late"), key=K + "retard", wrap=True)
@@ -111,7 +111,7 @@ def render_column(actor: Actor, column: BoardColumn, data: BoardData, f: Any) ->
 def render_board(actor: Actor) -> None:
     """Search and toggles, then the columns side by side."""
     handle_pending_move(actor)
-    f = _board_filters()
+    f = _board_filters(actor)
     statuts = BOARD_STATUTS + (HIDDEN_STATUTS if st.session_state.get(K + "hidden") else ())
     result = run_action(
         actor, load_board, actor=actor, statuts=statuts, filters=f, limit=CARDS_PER_COLUMN

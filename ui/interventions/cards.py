@@ -40,9 +40,13 @@ def file_link(row: Mapping[str, Any]) -> None:
     )
 
 
-def card_lines(row: Mapping[str, Any]) -> list[str]:
-    """What a card says under its title (Markdown, user text escaped)."""
-    lines = [f"{md_escape(row.get('machine'))} · {md_escape(row.get('client_nom'))}"]
+def card_lines(row: Mapping[str, Any], *, with_client: bool = True) -> list[str]:
+    """What a card says under its title (Markdown, user text escaped); a client's cards leave
+    out the client, always its own company."""
+    place = [md_escape(row.get("machine"))]
+    if with_client:
+        place.append(md_escape(row.get("client_nom")))
+    lines = [" · ".join(place)]
     tech = row.get("technicien_nom")
     lines.append(f":material/engineering: {md_escape(tech) if tech else t('itv.card.no_tech')}")
     # "Priorité urgente" and the urgence flag "Urgent" are two things: each says which it is.
@@ -77,7 +81,7 @@ def render_card(
     status menu."""
     with st.container(border=True):
         st.markdown(card_title(row))
-        st.markdown("  \n".join(card_lines(row)))
+        st.markdown("  \n".join(card_lines(row, with_client=actor.role != "client")))
         total = int(row.get("taches_total") or 0)
         if total:
             st.progress(min(1.0, int(row.get("taches_faites") or 0) / total))

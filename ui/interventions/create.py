@@ -30,6 +30,7 @@ DATE_BOUNDS = {"min_value": date(2000, 1, 1), "max_value": date(2100, 12, 31)}
 PLANNED_AT = time(8, 0)  # a planned day starts the working day
 DEADLINE_AT = time(23, 59)  # a deadline day lasts until its end
 NEW = "itv.new."
+SUBMIT = {"client": "itv.create.submit_client", "technicien": "itv.create.submit_tech"}
 
 
 def create_with_photo(
@@ -62,6 +63,12 @@ def create_with_photo(
     return new_id
 
 
+def new_label(role: str) -> str:
+    """Catalogue key of what the role creates: a request (client), a diagnostic (technician)
+    or an intervention (managers): the button of the page and the form's heading."""
+    return {"client": "itv.new.client", "technicien": "itv.new.tech"}.get(role, "itv.new")
+
+
 def photo_limit_mb() -> int:
     """The file store's size limit in whole megabytes, for the uploader (rounded up: the
     store, not the widget, has the last word, and says so in French)."""
@@ -90,9 +97,11 @@ def close_create() -> None:
 
 
 def _machine_picker(actor: Actor, prefix: str, form: FormFeedback) -> int | None:
-    found = st.text_input(
-        t("itv.create.machine_search"), key=f"{prefix}.machine_q", icon=":material/search:"
+    # A client only has its own machines: searching them "by client" would read oddly.
+    search = (
+        "itv.create.machine_search_own" if actor.role == "client" else "itv.create.machine_search"
     )
+    found = st.text_input(t(search), key=f"{prefix}.machine_q", icon=":material/search:")
     wanted = _preselected()
     key = f"{prefix}.equipement_id"
     chosen = st.session_state.get(key, wanted)
@@ -116,10 +125,11 @@ def _machine_picker(actor: Actor, prefix: str, form: FormFeedback) -> int | None
         index=None,
         format_func=options.__getitem__,
         placeholder=t("itv.create.machine_choose"),
-        help=t("itv.create.machine_tech_help") if actor.role == "technicien" else None,
         key=key,
     )
     form.slot("equipement_id")
+    if actor.role == "technicien":  # a caption, not help=: its icon is labelled in English
+        st.caption(t("itv.create.machine_tech_help"))
     if wanted is not None and wanted not in options and value is None:
         # Unknown, retired or another client's: the same words, nothing to learn.
         st.warning(t("itv.create.machine_unknown"), icon=":material/link_off:")
@@ -134,6 +144,7 @@ def _competences(actor: Actor, prefix: str) -> list[tuple[int, str]]:
         t("itv.create.competences"),
         list(options),
         format_func=options.__getitem__,
+        placeholder=t("itv.create.competences_choose"),
         key=f"{prefix}.competences",
     )
     out: list[tuple[int, str]] = []
@@ -155,7 +166,7 @@ def render_create(actor: Actor) -> None:
     prefix = f"{NEW}{gen}"
     role = actor.role
     manager = actor.is_staff
-    st.subheader(t("itv.new.client" if role == "client" else "itv.new"), anchor=False)
+    st.subheader(t(new_label(role)), anchor=False)
     st.button(t("itv.back"), key="itv.new.back", on_click=close_create, icon=":material/close:")
     if role == "client":
         st.caption(t("itv.create.client_note"))
@@ -169,9 +180,12 @@ def render_create(actor: Actor) -> None:
     form.slot("titre")
     data["description"] = st.text_area(t("itv.create.description"), key=f"{prefix}.description")
     form.slot("description")
-    c1, c2, c3 = st.columns(3)
-    if role != "technicien":
-        with c1:
+    # Only the role's fields, side by side: no empty column where one is not offered.
+    offered = (("type", role != "technicien"), ("priorite", role != "client"))
+    kinds = [kind for kind, shown in offered if shown]
+    slots = dict(zip([*kinds, "urgence"], st.columns(3), strict=False))
+    if "type" in slots:
+        with slots["type"]:
             data["type_intervention"] = st.selectbox(
                 t("itv.create.type"),
                 TYPES,
@@ -180,8 +194,8 @@ def render_create(actor: Actor) -> None:
                 key=f"{prefix}.type",
             )
             form.slot("type_intervention")
-    if role != "client":
-        with c2:
+    if "priorite" in slots:
+        with slots["priorite"]:
             data["priorite"] = st.selectbox(
                 t("itv.create.priorite"),
                 PRIORITES,
@@ -190,7 +204,7 @@ def render_create(actor: Actor) -> None:
                 key=f"{prefix}.priorite",
             )
             form.slot("priorite")
-    with c3:
+    with slots["urgence"]:
         data["urgence"] = st.toggle(t("itv.create.urgence"), key=f"{prefix}.urgence")
         form.slot("urgence")
     if manager:
@@ -243,7 +257,7 @@ def render_create(actor: Actor) -> None:
         if upload is not None:
             photo = (upload.name, upload.getvalue())
     submitted = st.button(
-        t("itv.create.submit_client" if role == "client" else "itv.create.submit"),
+        t(SUBMIT.get(role, "itv.create.submit")),
         type="primary",
         icon=":material/add:",
         key=f"{prefix}.submit",

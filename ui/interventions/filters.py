@@ -155,6 +155,12 @@ def _picker(
     return value if isinstance(value, int) else None
 
 
+def search_placeholder(actor: Actor) -> str:
+    """What the search box looks in (a client's own company is nothing to search for)."""
+    key = "itv.search.placeholder_client" if actor.role == "client" else "itv.search.placeholder"
+    return t(key)
+
+
 def _search_box(key: str, label: str) -> str:
     value = st.text_input(label, key=K + key, icon=":material/search:")
     return value.strip() if isinstance(value, str) else ""
@@ -285,7 +291,7 @@ def render_filters(actor: Actor) -> tuple[InterventionFilters, FormFeedback]:
     q = st.text_input(
         t("itv.search"),
         key=K + "q",
-        placeholder=t("itv.search.placeholder"),
+        placeholder=search_placeholder(actor),
         icon=":material/search:",
     )
     feedback.slot("q")
@@ -303,7 +309,7 @@ def render_filters(actor: Actor) -> tuple[InterventionFilters, FormFeedback]:
             t("itv.filter.priorite"),
             PRIORITES,
             format_func=lambda v: enum_label("priorite_intervention", v),
-            placeholder=t("itv.filter.any"),
+            placeholder=t("itv.filter.any_f"),
             key=K + "priorites",
         )
     with c3:

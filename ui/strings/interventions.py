@@ -9,6 +9,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "itv.view.travail": {"fr": "Mon travail", "en": "My work"},
     "itv.new": {"fr": "Nouvelle intervention", "en": "New work order"},
     "itv.new.client": {"fr": "Nouvelle demande", "en": "New request"},
+    "itv.new.tech": {"fr": "Nouveau diagnostic", "en": "New diagnosis"},
     "itv.back": {"fr": "Retour aux interventions", "en": "Back to work orders"},
     "itv.equip.new": {
         "fr": "Nouvelle intervention sur cette machine",
@@ -64,6 +65,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "itv.move.confirm": {"fr": "Confirmer", "en": "Confirm"},
     # List
     "itv.search": {"fr": "Rechercher", "en": "Search"},
+    "itv.search.placeholder_client": {
+        "fr": "Titre, description, machine ou n° de série",
+        "en": "Title, description, machine or serial number",
+    },
     "itv.search.placeholder": {
         "fr": "Titre, description, machine, n° de série ou client",
         "en": "Title, description, machine, serial number or customer",
@@ -72,6 +77,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "itv.filter.priorite": {"fr": "Priorité", "en": "Priority"},
     "itv.filter.type": {"fr": "Type", "en": "Type"},
     "itv.filter.any": {"fr": "Tous", "en": "All"},
+    "itv.filter.any_f": {"fr": "Toutes", "en": "All"},
     "itv.filter.client": {"fr": "Client", "en": "Customer"},
     "itv.filter.client_search": {"fr": "Chercher un client", "en": "Find a customer"},
     "itv.filter.all_clients": {"fr": "Tous les clients", "en": "All customers"},
@@ -119,7 +125,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "itv.work.today": {"fr": "Aujourd'hui (et en retard)", "en": "Today (and overdue)"},
     "itv.work.week": {"fr": "Cette semaine", "en": "This week"},
     "itv.work.others": {"fr": "Plus tard / sans date", "en": "Later / undated"},
-    "itv.work.empty": {"fr": "Rien ici.", "en": "Nothing here."},
+    "itv.work.empty": {
+        "fr": "Aucune intervention pour cette période.",
+        "en": "No work order for this period.",
+    },
     "itv.work.truncated": {
         "fr": "D'autres interventions ouvertes existent : voyez la liste.",
         "en": "More open work orders exist: see the list.",
@@ -134,6 +143,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "itv.create.machine_search": {
         "fr": "Chercher une machine (nom, n° de série, client)",
         "en": "Find a machine (name, serial, customer)",
+    },
+    "itv.create.machine_search_own": {
+        "fr": "Chercher une de vos machines (nom, n° de série)",
+        "en": "Find one of your machines (name, serial)",
+    },
+    "itv.create.competences_choose": {
+        "fr": "Choisissez les compétences",
+        "en": "Choose the skills",
     },
     "itv.create.machine_choose": {"fr": "Choisissez une machine", "en": "Choose a machine"},
     "itv.create.machine_tech_help": {
@@ -166,6 +183,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "itv.create.submit": {"fr": "Créer l'intervention", "en": "Create work order"},
     "itv.create.submit_client": {"fr": "Envoyer la demande", "en": "Send the request"},
+    "itv.create.submit_tech": {"fr": "Ouvrir le diagnostic", "en": "Open the diagnosis"},
     "itv.created": {"fr": "Intervention n° {id} créée.", "en": "Work order #{id} created."},
     "itv.created.photo_failed": {
         "fr": "Intervention n° {id} créée, mais la photo a été refusée : {msg}",
