@@ -8,13 +8,13 @@
 
 -- The worker owns the engine's tables (and their sequences): it bypasses their row-level
 -- security, enabled by db.access like on every table, whose matrix gives the app roles nothing.
--- ALTER ... OWNER needs the new owner to hold CREATE on the schema: granted for the moment.
+-- ALTER ... OWNER needs the new owner to hold CREATE on the schema (unless a superuser runs
+-- it): granted for the moment, revoked at the end of this file.
 GRANT CREATE ON SCHEMA public TO mif_worker;
 ALTER TABLE procrastinate_workers OWNER TO mif_worker;
 ALTER TABLE procrastinate_jobs OWNER TO mif_worker;
 ALTER TABLE procrastinate_periodic_defers OWNER TO mif_worker;
 ALTER TABLE procrastinate_events OWNER TO mif_worker;
-REVOKE CREATE ON SCHEMA public FROM mif_worker;
 
 -- procrastinate's functions run as their caller (SECURITY INVOKER): the worker's.
 DO $$
@@ -134,3 +134,6 @@ END;
 $$;
 ALTER FUNCTION worker_status(text[]) OWNER TO mif_worker;
 REVOKE ALL ON FUNCTION worker_status(text[]) FROM PUBLIC;
+
+-- The worker creates nothing: its temporary CREATE right ends here.
+REVOKE CREATE ON SCHEMA public FROM mif_worker;
