@@ -21,14 +21,16 @@ blueprint = Blueprint()
 
 PREVENTIVE_MODULE = "db.equipment.preventive"
 DEFAULT_HORIZON_DAYS = 30
+MAX_HORIZON_DAYS = 366  # what generate_preventive accepts
 
 
 def horizon_days() -> int:
-    """How far ahead preventive work is generated (``MIF_PREVENTIVE_HORIZON_DAYS``, 30)."""
+    """How far ahead preventive work is generated (``MIF_PREVENTIVE_HORIZON_DAYS``, 30; 1–366)."""
     try:
-        return max(1, int(os.environ.get("MIF_PREVENTIVE_HORIZON_DAYS", DEFAULT_HORIZON_DAYS)))
+        days = int(os.environ.get("MIF_PREVENTIVE_HORIZON_DAYS", DEFAULT_HORIZON_DAYS))
     except ValueError:
         return DEFAULT_HORIZON_DAYS
+    return min(max(1, days), MAX_HORIZON_DAYS)
 
 
 def _find_generator() -> Callable[..., int] | None:
