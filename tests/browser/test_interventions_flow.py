@@ -190,7 +190,6 @@ def test_a_request_goes_from_the_client_to_the_rating(
     login(tech, server.url, username, FLOW_PASSWORD)
     open_file(tech, server.url, iid)
     click_and_wait(tech, "Démarrer")
-    click_and_wait(tech, "Confirmer")
     expect(tech.get_by_text("Intervention passée à « En cours ».")).to_be_visible()
     tech.get_by_role("tab", name="Tâches").click()
     tech.get_by_role("textbox", name="Nouvelle tâche").fill("Remplacer le joint du vérin")

@@ -17,6 +17,7 @@ from ui.interventions.file.common import act, key_of
 # The action's name on its button (the target status alone reads badly: "→ En cours" is a
 # start from "affectée" but a resume from "en attente").
 CONFIRM = ("annulee", "archivee")  # destructive: asked twice
+ASKS = ("en_attente", "cloturee", *CONFIRM)  # a form first (reason, solution, confirmation)
 ICONS = {
     "affectee": ":material/person_add:",
     "en_cours": ":material/play_arrow:",
@@ -50,7 +51,9 @@ def render_transitions(actor: Actor, detail: InterventionDetail) -> None:
     if not targets:
         return
     pending_key = key_of(detail, "tr.pending")
+    feedback = FormFeedback(key_of(detail, "tr"))
     row = st.container(horizontal=True, vertical_alignment="center")
+    direct: str | None = None
     for target in targets:
         if row.button(
             button_label(current, target),
@@ -58,11 +61,26 @@ def render_transitions(actor: Actor, detail: InterventionDetail) -> None:
             icon=ICONS.get(target),
             type="primary" if target in ("en_cours", "cloturee") else "secondary",
         ):
-            st.session_state[pending_key] = target
+            if target in ASKS:
+                st.session_state[pending_key] = target
+            else:
+                direct = target
+    if direct is not None:  # start, resume, re-open...: nothing to ask, one click
+        st.session_state.pop(pending_key, None)
+        feedback.general()
+        act(
+            actor,
+            feedback,
+            t("ifile.tr.done", label=enum_label("statut_intervention", direct)),
+            change_statut,
+            intervention_id=i["id"],
+            statut=direct,
+            expected_updated_at=detail.version,
+        )
+        return
     target = st.session_state.get(pending_key)
     if target not in targets:
         return
-    feedback = FormFeedback(key_of(detail, "tr"))
     with st.form(key_of(detail, f"tr.form.{target}")):
         st.markdown(f"**{md_escape(button_label(current, target))}**")
         motif = solution = None
