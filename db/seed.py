@@ -60,6 +60,13 @@ MAX_INVOICES_PER_YEAR = 99_999
 PARTS_RATE = 0.9
 PARTS_LINES_MAX = 4
 
+# Days between two preventive visits by criticality (equipements.intervalle_maintenance_jours).
+PREVENTIVE_INTERVAL_DAYS: dict[str, int | None] = {
+    "critique": 90,
+    "haute": 180,
+    "normale": 365,
+    "basse": None,
+}
 SLA_HOURS = {"urgente": 4, "haute": 24, "normale": 72, "basse": 168, "programmee": 720}
 OPEN = ("ouverte", "affectee", "en_cours", "en_attente")
 
@@ -371,6 +378,9 @@ class Generator:
                         f"{fab} Maroc",
                         installed + timedelta(days=730),
                         24,
+                        # the preventive plan follows the criticality (no random draw: the
+                        # rest of the demo stays as it was)
+                        None if statut == "retire" else PREVENTIVE_INTERVAL_DAYS[criticite],
                     )
                 )
 
@@ -1127,6 +1137,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "fournisseur",
         "date_fin_garantie",
         "duree_garantie_mois",
+        "intervalle_maintenance_jours",
     ),
     "contrats": (
         "id",

@@ -10,7 +10,8 @@ from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from db.equipment.preventive import generate_preventive
-from db.errors import ServiceError
+from db.equipment.service import validate_equipement
+from db.errors import ServiceError, ValidationError
 from db.validation import business_today
 from tests.conftest import assert_refused, sql_error
 from tests.factories import make_client, make_equipement, make_technicien
@@ -111,3 +112,18 @@ def test_an_interval_of_zero_or_negative_days_is_refused(
 def test_a_bad_horizon_is_refused_in_french(session: Session, horizon: object):
     with pytest.raises(ServiceError, match="Horizon"):
         generate_preventive(session=session, horizon_days=horizon)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("value", "message"), [(0, "1 au minimum"), (-5, "au moins 1 jour")])
+def test_the_registry_form_refuses_an_interval_of_zero_or_negative_days_beside_the_field(
+    value: int, message: str
+):
+    with pytest.raises(ValidationError) as err:
+        validate_equipement(
+            {"intervalle_maintenance_jours": value}, fields=("intervalle_maintenance_jours",)
+        )
+    assert message in err.value.errors["intervalle_maintenance_jours"]
+    ok = validate_equipement(
+        {"intervalle_maintenance_jours": "90"}, fields=("intervalle_maintenance_jours",)
+    )
+    assert ok == {"intervalle_maintenance_jours": 90}

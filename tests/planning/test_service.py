@@ -365,3 +365,30 @@ def test_today_s_availability_follows_the_absences(session: Session, cast: dict[
         for r in planning.list_technicians(session=session, actor=cast["resp"], equipe="Équipe Sud")
     }
     assert rows[cast["t2"]] == "indisponible"
+
+
+def test_dispatch_ranks_an_absent_or_booked_technician_down_with_the_reason(
+    session: Session, cast: dict[str, Any], conn: Connection
+):
+    from db.interventions.service import rank_technicians
+
+    target = make_intervention(
+        conn, cast["machine"], statut="ouverte", date_planifiee=MONDAY, duree_estimee=2
+    )
+    act_as(session, cast["resp"])
+    plan(session, cast, cast["jobs"][0], MONDAY)  # t1 busy then
+    planning.create_absence(
+        session=session,
+        actor=cast["resp"],
+        technicien_id=cast["t2"],
+        date_debut=MONDAY - timedelta(hours=1),
+        date_fin=MONDAY + timedelta(hours=8),
+    )
+    ranked = {
+        r.technicien_id: r
+        for r in rank_technicians(session=session, intervention_id=target, limit=200)
+    }
+    assert ranked[cast["t1"]].chevauchement and not ranked[cast["t1"]].absent
+    assert "Déjà occupé à la date planifiée" in ranked[cast["t1"]].raisons
+    assert ranked[cast["t2"]].absent
+    assert "Absent à la date planifiée" in ranked[cast["t2"]].raisons
