@@ -42,6 +42,8 @@ class WorkerStatus:
 
     workers_alive: int
     last_heartbeat: datetime | None
+    # Seconds between the last heartbeat and the database's clock (None: no worker ever).
+    heartbeat_age: int | None
     waiting: int
     running: int
     failed: int
@@ -76,9 +78,13 @@ def worker_status(*, session: Session) -> WorkerStatus:
     schedule = periodic_schedule()
     raw = _call(session, "SELECT worker_status(:names)", {"names": list(schedule)})
     data: dict[str, Any] = raw if isinstance(raw, dict) else json.loads(raw)
+    heartbeat, now = _instant(data.get("last_heartbeat")), _instant(data.get("now"))
     return WorkerStatus(
         workers_alive=int(data["workers_alive"]),
-        last_heartbeat=_instant(data.get("last_heartbeat")),
+        last_heartbeat=heartbeat,
+        heartbeat_age=(
+            max(0, int((now - heartbeat).total_seconds())) if heartbeat and now else None
+        ),
         waiting=int(data["waiting"]),
         running=int(data["running"]),
         failed=int(data["failed"]),

@@ -61,6 +61,7 @@ def test_a_live_worker_and_a_task_run_are_shown(owner_engine: Engine) -> None:
         at = status_page()
         assert not any(fr("worker.none_alive") in w.value for w in at.warning)
         assert at.metric[0].value == "1"
+        assert at.metric[1].value.startswith("il y a ")
         table = at.dataframe[-1].value
         row = table[table[fr("worker.col_task")] == fr("worker.task.reporting:refresh_views")]
         assert list(row[fr("worker.col_status")]) == [fr("worker.status.succeeded")]

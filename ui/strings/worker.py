@@ -14,6 +14,7 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
     },
     "worker.heartbeat": {"fr": "Dernier signe de vie", "en": "Last heartbeat"},
+    "worker.ago": {"fr": "il y a {n} s", "en": "{n} s ago"},
     "worker.waiting": {"fr": "En attente", "en": "Waiting"},
     "worker.running": {"fr": "En cours", "en": "Running"},
     "worker.failed": {"fr": "En échec", "en": "Failed"},

@@ -31,7 +31,12 @@ def render_worker_status(actor: Actor) -> None:
         st.warning(t("worker.none_alive"), icon=":material/warning:")
     figures = [
         (t("worker.alive"), fmt_number(status.workers_alive)),
-        (t("worker.heartbeat"), fmt_datetime(status.last_heartbeat) or t("worker.never")),
+        (
+            t("worker.heartbeat"),
+            t("worker.ago", n=fmt_number(status.heartbeat_age))
+            if status.heartbeat_age is not None
+            else t("worker.never"),
+        ),
         (t("worker.waiting"), fmt_number(status.waiting)),
         (t("worker.running"), fmt_number(status.running)),
         (t("worker.failed"), fmt_number(status.failed)),
