@@ -123,6 +123,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "ifile.dispatch.why": {"fr": "{n}. {nom} — score {score}", "en": "{n}. {nom} — score {score}"},
     "ifile.dispatch.principal": {"fr": "Technicien principal", "en": "Lead technician"},
     "ifile.dispatch.assistants": {"fr": "Assistants", "en": "Assistants"},
+    "ifile.dispatch.assistants.placeholder": {
+        "fr": "Aucun assistant (facultatif)",
+        "en": "No assistant (optional)",
+    },
     "ifile.dispatch.assign": {"fr": "Affecter", "en": "Assign"},
     "ifile.dispatch.done": {
         "fr": "Intervention affectée à {nom}.",

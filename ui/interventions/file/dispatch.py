@@ -81,6 +81,7 @@ def render_dispatch(actor: Actor, detail: InterventionDetail) -> None:
             options,
             default=[a["technicien_id"] for a in detail.assistants if a["technicien_id"] in names],
             format_func=lambda v: names.get(v, str(v)),
+            placeholder=t("ifile.dispatch.assistants.placeholder"),
             key=key_of(detail, "dispatch.assistants"),
         )
         feedback.slot("assistant_ids")
