@@ -648,3 +648,20 @@ def test_the_interventions_page_opens_the_file_of_its_id_inside_the_app(
     assert not at2.exception, at2.exception
     assert tab_labels(at2) == []
     assert any("introuvable" in w.value for w in at2.warning)
+
+
+def test_the_file_reads_in_english_when_the_user_switches(
+    owner_engine: Engine, world: dict[str, Any]
+) -> None:
+    iid = new_intervention(owner_engine, world, statut="en_cours")
+    at = AppTest.from_file(SCRIPT, default_timeout=30)
+    at.session_state["actor"] = world["actors"]["responsable"]
+    at.session_state["lang"] = "en"
+    at.query_params["id"] = str(iid)
+    at.run()
+    assert not at.exception, at.exception
+    assert tab_labels(at) == [
+        "Details", "Dispatch", "Checklist", "Parts", "Documents", "Thread", "Audit trail", "Rating",
+    ]  # fmt: skip
+    labels = [b.label for b in at.button if b.key and ".tr." in b.key]
+    assert labels == ["Put on hold", "Close", "Cancel the work order"]
