@@ -182,22 +182,22 @@ def list_slots(
 # then merged: bounded by ``limit`` plus the planned ones skipped, never by the history.
 _UNPLANNED_SQL = text(
     """
-    WITH pick AS (
-        (SELECT i.id FROM interventions i
-          WHERE i.statut = 'ouverte'
-            AND NOT EXISTS (SELECT 1 FROM planning p WHERE p.intervention_id = i.id)
-          ORDER BY i.priorite, i.date_limite, i.id LIMIT :lim)
-        UNION ALL
-        (SELECT i.id FROM interventions i
-          WHERE i.statut = 'affectee'
-            AND NOT EXISTS (SELECT 1 FROM planning p WHERE p.intervention_id = i.id)
-          ORDER BY i.priorite, i.date_limite, i.id LIMIT :lim)
-    )
     SELECT i.id, i.titre, i.statut::text AS statut, i.priorite::text AS priorite, i.urgence,
            i.type_intervention::text AS type_intervention, i.date_limite, i.duree_estimee,
            e.nom AS equipement_nom, c.nom_entreprise AS client_nom, i.technicien_id,
            u.full_name AS technicien_nom
-      FROM pick JOIN interventions i ON i.id = pick.id
+      FROM (
+        (SELECT o.id FROM interventions o
+          WHERE o.statut = 'ouverte'
+            AND NOT EXISTS (SELECT 1 FROM planning p WHERE p.intervention_id = o.id)
+          ORDER BY o.priorite, o.date_limite, o.id LIMIT :lim)
+        UNION ALL
+        (SELECT a.id FROM interventions a
+          WHERE a.statut = 'affectee'
+            AND NOT EXISTS (SELECT 1 FROM planning p WHERE p.intervention_id = a.id)
+          ORDER BY a.priorite, a.date_limite, a.id LIMIT :lim)
+      ) AS pick
+      JOIN interventions i ON i.id = pick.id
       JOIN equipements e ON e.id = i.equipement_id
       JOIN clients c ON c.id = i.client_id
       LEFT JOIN techniciens t ON t.id = i.technicien_id
