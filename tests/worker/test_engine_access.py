@@ -159,3 +159,27 @@ def test_a_job_id_that_is_not_a_number_has_no_status(session: Session) -> None:
     act_as(session, Actor(user_id=1, role="admin"))
     for bad in ("1", None, -5, 2**70, True):
         assert service.job_status(session=session, job_id=bad) is None
+
+
+def test_without_a_lock_one_job_per_task_and_user_waits_at_a_time(
+    session: Session, w: dict[str, Any]
+) -> None:
+    act_as(session, w["actor_tech1"])
+    service.defer_job(session=session, task_name="reporting:refresh_views")
+    with pytest.raises(ServiceError) as err:
+        service.defer_job(session=session, task_name="reporting:refresh_views")
+    assert err.value.rule == "tache_deja_en_attente"
+    act_as(session, w["actor_tech2"])  # another user's click is their own
+    service.defer_job(session=session, task_name="reporting:refresh_views")
+
+
+def test_a_full_queue_refuses_more_jobs_in_french(conn: Connection, w: dict[str, Any]) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO procrastinate_jobs (queue_name, task_name)"
+            " SELECT 'default', 'reporting:refresh_views' FROM generate_series(1, 10000)"
+        )
+    )
+    act_as(conn, w["actor_admin"])
+    exc = sql_error(conn, "SELECT job_defer('reporting:refresh_views', '{}', 'encore')")
+    assert_refused(exc, "tache_file_pleine")

@@ -45,13 +45,17 @@ ALTER INDEX idx_procrastinate_jobs_task_name_id OWNER TO mif_worker;
 -- worker (it owns the function) and inserts through procrastinate's own function, so the job
 -- is a job like any other; a queueing lock already waiting is refused (unique index) with a
 -- named constraint. The app roles have no other right on the engine's tables.
+-- Bounded whatever the app asks: without a lock of its own a job is locked per task and user
+-- (one waiting at a time: a second click is « déjà en attente »), and past MAX_WAITING jobs
+-- waiting the queue refuses more (a flood cannot bury the periodic work).
 CREATE FUNCTION job_defer(p_task_name text, p_args jsonb DEFAULT '{}', p_queueing_lock text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     v_id bigint;
+    v_user integer := app_active_user_id();
 BEGIN
-    IF app_active_user_id() IS NULL THEN
+    IF v_user IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'tache_sans_utilisateur',
             MESSAGE = 'Aucun utilisateur connecté.';
     END IF;
@@ -63,9 +67,16 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'tache_arguments',
             MESSAGE = 'Arguments de tâche invalides.';
     END IF;
+    -- MAX_WAITING = 10000: a LIMITed range of the engine's partial index on waiting jobs.
+    IF (SELECT count(*) FROM (SELECT 1 FROM procrastinate_jobs WHERE status = 'todo'
+                               LIMIT 10000) w) >= 10000 THEN
+        RAISE EXCEPTION USING ERRCODE = 'check_violation', CONSTRAINT = 'tache_file_pleine',
+            MESSAGE = 'La file des tâches est pleine : réessayez dans quelques minutes.';
+    END IF;
     BEGIN
         SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW(
-                   'default', p_task_name, 0, NULL, left(p_queueing_lock, 200), p_args,
+                   'default', p_task_name, 0, NULL,
+                   COALESCE(left(p_queueing_lock, 200), p_task_name || '#user' || v_user), p_args,
                    NULL::timestamptz)]::procrastinate_job_to_defer_v1[]))
           INTO v_id;
     EXCEPTION WHEN unique_violation THEN
