@@ -628,6 +628,22 @@ class Generator:
                 if helper != tech and self.schedule.take(helper, slot[0]):
                     self.rows["intervention_techniciens"].append((iid, helper, "assistant"))
 
+    def absences(self) -> None:
+        """A few whole-day absences two to four weeks ahead (leave, training, unavailable), on
+        days where the technician has no slot: an absence never overlaps planned work
+        (excl_occupation_chevauchement). Last step and no random draw: nothing else moves."""
+        motifs = ("conge", "formation", "indisponible")
+        for k, tech in enumerate(self.tech_ids[: max(3, len(self.tech_ids) // 10)]):
+            first = self.today + timedelta(days=14 + 3 * (k % 5))
+            days = 1 + k % 3
+            span = [first + timedelta(days=d) for d in range(days)]
+            if any((tech, d, block) in self.schedule.busy for d in span for block in (0, 1)):
+                continue
+            debut = datetime(first.year, first.month, first.day, tzinfo=TZ)
+            self.rows["absences"].append(
+                (tech, debut, debut + timedelta(days=days), motifs[k % 3], "Prévue à l'avance.")
+            )
+
     # -- work details: tasks, parts, documents, chat, notifications --------------------------------
     def details(self) -> None:
         r = self.r
@@ -1181,6 +1197,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "satisfaction_client",
     ),
     "intervention_techniciens": ("intervention_id", "technicien_id", "role"),
+    "absences": ("technicien_id", "date_debut", "date_fin", "motif", "notes"),
     "planning": (
         "intervention_id",
         "date_debut",
@@ -1304,6 +1321,7 @@ LOAD_ORDER: tuple[str, ...] = (
     "interventions",
     "intervention_techniciens",
     "planning",
+    "absences",
     "pieces_detachees",
     "mouvements_stock",
     "intervention_pieces",
@@ -1529,6 +1547,7 @@ def build_generator(*, scale: int, rng_seed: int = 2026, now: datetime) -> Gener
     gen.details()
     gen.billing()
     gen.reports()
+    gen.absences()
     return gen
 
 
