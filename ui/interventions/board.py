@@ -25,7 +25,7 @@ from db.session import Actor
 from ui.format import enum_label, fmt_number
 from ui.forms import run_action, shown
 from ui.i18n import t
-from ui.interventions.cards import PAGE, handle_pending_move, render_card
+from ui.interventions.cards import handle_pending_move, render_card
 from ui.interventions.filters import list_link, search_placeholder
 from ui.table import is_exact
 
@@ -39,6 +39,12 @@ class BoardData:
 
     columns: list[BoardColumn]
     moves: dict[int, tuple[str, ...]]
+
+
+def _show_list(params: dict[str, Any]) -> None:
+    # The query string itself rather than a page link to this same page, whose address the
+    # browser would not show (the next action would then rerun the board).
+    st.query_params.from_dict(params)
 
 
 def load_board(
@@ -100,11 +106,13 @@ def render_column(actor: Actor, column: BoardColumn, data: BoardData, f: Any) ->
             if is_exact(column.total)
             else t("itv.board.more_capped")
         )
-        st.page_link(
-            PAGE,
-            label=label,
-            query_params=list_link(replace(f, statuts=(column.statut,))),
+        st.button(
+            label,
+            key=f"itv.more.{column.statut}",
+            on_click=_show_list,
+            args=(list_link(replace(f, statuts=(column.statut,))),),
             icon=":material/list:",
+            type="tertiary",
         )
 
 

@@ -29,14 +29,23 @@ def card_title(row: Mapping[str, Any]) -> str:
     return f"**n° {row['id']} · {md_escape(row['titre'])}**"
 
 
+def _open_file(intervention_id: int) -> None:
+    # The query string itself, not a page link: a link to the page being shown does not update
+    # the browser's address in this Streamlit version, and the file's next button would then
+    # rerun the old address (the board) and lose the user's action.
+    st.query_params["id"] = str(intervention_id)
+
+
 def file_link(row: Mapping[str, Any]) -> None:
-    """The link opening the card's file (``?id=``)."""
-    st.page_link(
-        PAGE,
-        label=t("itv.card.open"),
-        query_params={"id": str(row["id"])},
+    """The button opening the card's file (``?id=`` in the address)."""
+    st.button(
+        t("itv.card.open"),
+        key=f"itv.open.{row['id']}",
+        on_click=_open_file,
+        args=(int(row["id"]),),
         icon=":material/assignment:",
         help=t("itv.card.open_help", id=row["id"]),
+        type="tertiary",
     )
 
 
