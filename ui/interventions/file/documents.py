@@ -123,6 +123,8 @@ def _render_upload(actor: Actor, detail: InterventionDetail) -> None:
                 mb=storage.max_upload_bytes() // 2**20,
             ),
             key=key_of(detail, "docs.file"),
+            # The browser refuses what the file store would refuse (not the server's 25 MB).
+            max_upload_size=max(1, -(-storage.max_upload_bytes() // 2**20)),
         )
         feedback.slot("fichier")
         description = st.text_input(
