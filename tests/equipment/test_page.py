@@ -722,3 +722,35 @@ def test_every_date_field_reads_day_month_year_and_no_hint_hides_behind_an_engli
         for kind in HELP_WIDGETS:
             assert not [w.label for w in getattr(at, kind) if w.proto.help], kind
     assert "L'entreprise propriétaire de la machine." in captions(at)
+
+
+def test_the_preventive_interval_is_refused_at_zero_or_below_beside_its_field_and_saved_else(
+    world: dict[str, Any], owner_engine: Engine
+) -> None:
+    prefix = "equip.new.0"
+    label = "Intervalle de maintenance (jours)"
+    for value, expected in (
+        (0, f"{label} : 1 au minimum."),
+        (-3, f"{label} : au moins 1 jour (vide = pas de plan)."),
+        (120, None),
+    ):
+        before = db_value(owner_engine, "SELECT count(*) FROM equipements")
+        at = open_page(username("admin"))
+        at.selectbox(key=f"{prefix}.client_id").set_value(world["clientA"])
+        at.text_input(key=f"{prefix}.nom").input("Pompe plan préventif")
+        at.text_input(key=f"{prefix}.numero_serie").input(f"PGT-PLAN-{value + 10}")
+        at.number_input(key=f"{prefix}.intervalle_maintenance_jours").set_value(value)
+        at.button(key=f"{prefix}.submit").click().run()
+        assert not at.exception, at.exception
+        if expected is not None:  # a saved machine opens its file: the form is gone
+            assert message_under(at, f"{prefix}.intervalle_maintenance_jours") == expected
+        saved = db_value(
+            owner_engine,
+            "SELECT intervalle_maintenance_jours FROM equipements WHERE numero_serie = :s",
+            s=f"PGT-PLAN-{value + 10}",
+        )
+        if expected is None:
+            assert saved == 120
+        else:
+            assert saved is None
+            assert db_value(owner_engine, "SELECT count(*) FROM equipements") == before
