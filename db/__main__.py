@@ -13,13 +13,14 @@ import os
 import socket
 import sys
 import time
+from typing import Any
 
 from sqlalchemy import text
 
 from db import config, health, migrate
 
 
-def _owner_session():  # small local helper; imports lazily to keep start-up light
+def _owner_session() -> Any:  # small local helper; imports lazily to keep start-up light
     from db.session import owner_engine, session_scope
 
     return session_scope(engine=owner_engine())

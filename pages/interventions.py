@@ -46,7 +46,7 @@ def file_view() -> Callable[[Actor, Any], None] | None:
             raise
         render = getattr(module, "render_file", None)
         if callable(render):
-            return render  # type: ignore[no-any-return]
+            return render
     return None
 
 

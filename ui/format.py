@@ -11,6 +11,7 @@ import enum
 import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ui.i18n import t
@@ -25,6 +26,12 @@ DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 CURRENCY = "MAD"
 # Widgets (st.date_input) spell the same format their own way.
 WIDGET_DATE_FORMAT = "DD/MM/YYYY"
+# Date pickers of the interventions' forms and filters: the calendar's range (Streamlit's
+# default stops ten years around today, too short for deadlines and history).
+WIDGET_DATE_BOUNDS: dict[str, Any] = {
+    "min_value": date(2000, 1, 1),
+    "max_value": date(2100, 12, 31),
+}
 
 
 def local_datetime(value: datetime) -> datetime:

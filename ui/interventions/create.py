@@ -22,11 +22,11 @@ from db.interventions.service.choices import competence_choices, machine_choices
 from db.interventions.service.common import NIVEAU_LABELS, NIVEAUX
 from db.session import Actor
 from db.validation import BUSINESS_TZ
-from ui.format import WIDGET_DATE_FORMAT, enum_label, md_escape
+from ui.format import WIDGET_DATE_BOUNDS, WIDGET_DATE_FORMAT, enum_label, md_escape
 from ui.forms import FormFeedback, flash, run_read
 from ui.i18n import t
 
-DATE_BOUNDS = {"min_value": date(2000, 1, 1), "max_value": date(2100, 12, 31)}
+DATE_BOUNDS = WIDGET_DATE_BOUNDS
 PLANNED_AT = time(8, 0)  # a planned day starts the working day
 DEADLINE_AT = time(23, 59)  # a deadline day lasts until its end
 NEW = "itv.new."
@@ -63,10 +63,10 @@ def create_with_photo(
     return new_id
 
 
-def new_label(role: str) -> str:
+def new_label(role: str | None) -> str:
     """Catalogue key of what the role creates: a request (client), a diagnostic (technician)
     or an intervention (managers): the button of the page and the form's heading."""
-    return {"client": "itv.new.client", "technicien": "itv.new.tech"}.get(role, "itv.new")
+    return {"client": "itv.new.client", "technicien": "itv.new.tech"}.get(role or "", "itv.new")
 
 
 def photo_limit_mb() -> int:
@@ -257,7 +257,7 @@ def render_create(actor: Actor) -> None:
         if upload is not None:
             photo = (upload.name, upload.getvalue())
     submitted = st.button(
-        t(SUBMIT.get(role, "itv.create.submit")),
+        t(SUBMIT.get(role or "", "itv.create.submit")),
         type="primary",
         icon=":material/add:",
         key=f"{prefix}.submit",

@@ -26,13 +26,13 @@ from db.interventions.service import (
 )
 from db.interventions.service.choices import machine_choices, technician_choices
 from db.session import Actor
-from ui.format import WIDGET_DATE_FORMAT, enum_label, md_escape
+from ui.format import WIDGET_DATE_BOUNDS, WIDGET_DATE_FORMAT, enum_label, md_escape
 from ui.forms import FormFeedback, run_read, shown
 from ui.i18n import t
 
 VIEWS = ("tableau", "liste", "travail")
 PAGE_PARAMS = ("vue", "id", "nouvelle", "machine_new")
-DATE_BOUNDS = {"min_value": date(2000, 1, 1), "max_value": date(2100, 12, 31)}
+DATE_BOUNDS = WIDGET_DATE_BOUNDS
 # Filter field → the URL parameter(s) that carry it (to drop a refused one).
 FIELD_PARAMS: dict[str, tuple[str, ...]] = {
     "q": ("q",),

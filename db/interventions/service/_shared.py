@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, Result, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -120,3 +120,9 @@ def database_refusal(session: Session) -> Iterator[None]:
         if health.is_unavailable(exc):
             raise
         raise describe(exc) from exc
+
+
+def affected(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE changed (0: the row was hidden by row-level security or
+    changed meanwhile)."""
+    return cast("CursorResult[Any]", result).rowcount

@@ -19,6 +19,7 @@ from db.interventions.models import StatutTache, Tache
 from db.interventions.service._shared import (
     CLOSED_STATUSES,
     InterventionRef,
+    affected,
     database_refusal,
     find_intervention,
     require_staff_or_assigned,
@@ -78,7 +79,8 @@ def checklist_progress(*, session: Session, intervention_ids: Any) -> dict[int, 
         .where(Tache.intervention_id.in_(ids))
         .group_by(Tache.intervention_id)
     ).all()
-    return {r[0]: (int(r[1]), int(r[2])) for r in rows}
+    # intervention_id is never NULL here (the IN above); the test keeps the type exact.
+    return {iid: (int(n), int(total)) for iid, n, total in rows if iid is not None}
 
 
 def _editable(session: Session, actor: Actor, intervention_id: Any) -> InterventionRef:
@@ -158,7 +160,7 @@ def set_task_done(*, session: Session, actor: Actor, task_id: Any, done: Any) ->
     statut = StatutTache.terminee if flag else StatutTache.a_faire
     with database_refusal(session):
         result = session.execute(update(Tache).where(Tache.id == task.id).values(statut=statut))
-        if result.rowcount == 0:
+        if affected(result) == 0:
             raise ServiceError("Action non autorisée sur cet enregistrement.", rule="rls")
     return statut.value
 

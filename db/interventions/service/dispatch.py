@@ -326,4 +326,4 @@ def assign(
         ]
         if new_rows:
             session.execute(insert(it), new_rows)
-    return new  # type: ignore[no-any-return]
+    return new

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from db.errors import ServiceError
 from db.interventions.service._shared import (
     CLOSED_STATUSES,
+    affected,
     database_refusal,
     find_intervention,
     require_staff_or_assigned,
@@ -212,18 +213,18 @@ def use_part(
             field="quantite",
             rule="stock_insuffisant",
         )
-    stmt = insert(InterventionPiece).values(
+    new_line = insert(InterventionPiece).values(
         intervention_id=iid,
         piece_id=piece.id,
         quantite=qty,
         prix_unitaire=piece.prix_unitaire,
         notes=note,
     )
-    stmt = stmt.on_conflict_do_update(
+    stmt = new_line.on_conflict_do_update(
         index_elements=[InterventionPiece.intervention_id, InterventionPiece.piece_id],
         set_={
-            "quantite": InterventionPiece.quantite + stmt.excluded.quantite,
-            "notes": func.coalesce(stmt.excluded.notes, InterventionPiece.notes),
+            "quantite": InterventionPiece.quantite + new_line.excluded.quantite,
+            "notes": func.coalesce(new_line.excluded.notes, InterventionPiece.notes),
         },
     ).returning(InterventionPiece.quantite, InterventionPiece.prix_unitaire)
     with database_refusal(session):
@@ -280,6 +281,6 @@ def return_part(
                 .where(*key)
                 .values(quantite=InterventionPiece.quantite - bindparam("q", qty))
             )
-        if result.rowcount == 0:  # hidden by row-level security since the read above
+        if affected(result) == 0:  # hidden by row-level security since the read above
             raise ServiceError("Action non autorisée sur cet enregistrement.", rule="rls")
     return current - qty

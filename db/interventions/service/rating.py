@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from db.errors import ServiceError
 from db.interventions.models import HistoriqueIntervention, Intervention
 from db.interventions.service import thread
-from db.interventions.service._shared import database_refusal, find_intervention
+from db.interventions.service._shared import affected, database_refusal, find_intervention
 from db.messaging.models import Conversation, Message
 from db.session import Actor
 from db.validation import clean_int, clean_text
@@ -73,7 +73,7 @@ def rate_intervention(
             .where(Intervention.id == intervention.id, Intervention.satisfaction_client.is_(None))
             .values(satisfaction_client=value)
         )
-        if result.rowcount == 0:  # rated meanwhile (another tab)
+        if affected(result) == 0:  # rated meanwhile (another tab)
             raise ServiceError(
                 "Vous avez déjà noté cette intervention.", field="note", rule="deja_notee"
             )

@@ -233,7 +233,7 @@ def list_timeline(
     ).all()
     has_more = len(rows) > size
     rows = rows[:size]
-    lookups = _Lookups(session, rows)
+    lookups = _Lookups(session, list(rows))
     entries = []
     for r in rows:
         action = str(r.action)

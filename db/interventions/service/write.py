@@ -391,12 +391,12 @@ def update_intervention(
     clean = _clean_fields(data, allowed)
     _check_version(row, expected_updated_at)
     if not clean:
-        return row.updated_at  # type: ignore[no-any-return]
+        return row.updated_at
     with session.begin_nested():
         new = session.execute(
             update(_I).where(_I.id == row.id).values(**clean).returning(_I.updated_at)
         ).scalar_one()
-    return new  # type: ignore[no-any-return]
+    return new
 
 
 def _transitions_for(
@@ -496,4 +496,4 @@ def change_statut(
             update(_I).where(_I.id == row.id).values(**values).returning(_I.updated_at)
         ).scalar_one()
         session.execute(text("SELECT set_config('app.motif_statut', '', true)"))
-    return new  # type: ignore[no-any-return]
+    return new

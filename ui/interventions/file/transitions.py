@@ -78,9 +78,10 @@ def render_transitions(actor: Actor, detail: InterventionDetail) -> None:
             expected_updated_at=detail.version,
         )
         return
-    target = st.session_state.get(pending_key)
-    if target not in targets:
+    chosen = st.session_state.get(pending_key)
+    if chosen not in targets:
         return
+    target = str(chosen)
     with st.form(key_of(detail, f"tr.form.{target}")):
         st.markdown(f"**{md_escape(button_label(current, target))}**")
         motif = solution = None
