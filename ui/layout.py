@@ -32,6 +32,7 @@ from ui.notifications import render_unread_count
 ALL_ROLES: tuple[str, ...] = ("admin", "responsable", "technicien", "client")
 MANAGERS: tuple[str, ...] = ("admin", "responsable")
 ADMIN_ONLY: tuple[str, ...] = ("admin",)
+STAFF: tuple[str, ...] = ("admin", "responsable", "technicien")
 
 # Sidebar sections, in display order.
 SECTIONS: tuple[str, ...] = ("nav.section.home", "nav.section.operations", "nav.section.admin")
@@ -85,6 +86,14 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/engineering:",
         "nav.section.operations",
         ALL_ROLES,
+    ),
+    PageSpec(
+        "pages/planning.py",
+        "planning",
+        "nav.planning",
+        ":material/calendar_month:",
+        "nav.section.operations",
+        STAFF,
     ),
     PageSpec(
         "pages/etat_base.py",

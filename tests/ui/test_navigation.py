@@ -39,10 +39,21 @@ EXPECTED_PAGES: dict[str, set[str]] = {
         "pages/accueil.py",
         "pages/equipements.py",
         "pages/interventions.py",
+        "pages/planning.py",
         "pages/etat_base.py",
     },
-    "responsable": {"pages/accueil.py", "pages/equipements.py", "pages/interventions.py"},
-    "technicien": {"pages/accueil.py", "pages/equipements.py", "pages/interventions.py"},
+    "responsable": {
+        "pages/accueil.py",
+        "pages/equipements.py",
+        "pages/interventions.py",
+        "pages/planning.py",
+    },
+    "technicien": {
+        "pages/accueil.py",
+        "pages/equipements.py",
+        "pages/interventions.py",
+        "pages/planning.py",
+    },
     "client": {"pages/accueil.py", "pages/equipements.py", "pages/interventions.py"},
 }
 DEMO = {"admin": "admin", "responsable": "responsable", "technicien": "technicien"}

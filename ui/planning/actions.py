@@ -1,0 +1,111 @@
+"""What the planning page asks in one transaction: its reads, and planning with a technician.
+
+Each function takes ``session`` first (``ui.forms.run_action`` opens it) and only calls the
+services: no SQL here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from db.interventions.service import assign
+from db.planning.service import (
+    AbsenceRow,
+    SlotRow,
+    TechnicianRow,
+    UnplannedRow,
+    create_slot,
+    list_absences,
+    list_slots,
+    list_technicians,
+    unplanned_interventions,
+)
+from db.planning.service.common import MAX_ROWS
+from db.session import Actor
+
+
+@dataclass(frozen=True)
+class PlanningData:
+    """Everything the manager's view shows for a visible range."""
+
+    slots: list[SlotRow]
+    absences: list[AbsenceRow]
+    technicians: list[TechnicianRow]
+    unplanned: list[UnplannedRow]
+
+    @property
+    def truncated(self) -> bool:
+        """The services stop at ``MAX_ROWS`` rows: the range holds more."""
+        return len(self.slots) >= MAX_ROWS or len(self.absences) >= MAX_ROWS
+
+
+def load_planning(
+    *,
+    session: Session,
+    actor: Actor,
+    start: datetime,
+    end: datetime,
+    technicien_ids: list[int] | None = None,
+    equipe: str | None = None,
+    zone: str | None = None,
+    client_id: int | None = None,
+) -> PlanningData:
+    """The visible range's slots and absences, the technicians (filtered by team and zone)
+    and the unplanned interventions, read in one transaction."""
+    technicians = list_technicians(session=session, actor=actor, equipe=equipe, zone=zone)
+    ids = technicien_ids or None
+    if ids is None and (equipe or zone):
+        # A team or zone filter is the technicians of that team or zone.
+        ids = [t.technicien_id for t in technicians] or [0]
+    return PlanningData(
+        slots=list_slots(
+            session=session,
+            start=start,
+            end=end,
+            technicien_ids=ids,
+            equipe=equipe,
+            zone=zone,
+            client_id=client_id,
+        ),
+        absences=list_absences(
+            session=session, actor=actor, start=start, end=end, technicien_ids=ids
+        ),
+        technicians=technicians,
+        unplanned=unplanned_interventions(session=session),
+    )
+
+
+def plan_intervention(
+    *,
+    session: Session,
+    actor: Actor,
+    intervention_id: int,
+    technicien_id: int | None,
+    current_technicien_id: int | None,
+    date_debut: datetime,
+    date_fin: datetime,
+    creneau: str | None = None,
+    notes_planning: str | None = None,
+) -> int:
+    """Plan an intervention, first assigning ``technicien_id`` as its principal when it is
+    another than its current one; one transaction: a refused slot leaves the assignment
+    unchanged too. Returns the planning id."""
+    if technicien_id is not None and technicien_id != current_technicien_id:
+        assign(
+            session=session,
+            actor=actor,
+            intervention_id=intervention_id,
+            principal_id=technicien_id,
+        )
+    return create_slot(
+        session=session,
+        actor=actor,
+        intervention_id=intervention_id,
+        date_debut=date_debut,
+        date_fin=date_fin,
+        creneau=creneau,
+        notes_planning=notes_planning,
+    )
