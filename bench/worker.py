@@ -40,6 +40,7 @@ EQUIPMENT = "pages/equipements.py"
 HOME = "pages/accueil.py"
 DB_STATUS = "pages/etat_base.py"
 INTERVENTIONS = "pages/interventions.py"
+PLANNING = "pages/planning.py"
 LIST_KEY = "equip.list"  # paged_table key of the registry (pages/equipements.py)
 PAGE_SIZE = 25  # the registry's default page size (ui.table.PAGE_SIZES[0])
 SEARCH = "pompe"
@@ -142,11 +143,16 @@ def page_cells(busiest: dict[str, int | None]) -> list[Cell]:
         Cell("interventions list", role, INTERVENTIONS, {"vue": "liste", "statut": "ouverte"})
         for role in ROLES
     ]
+    # The planning page's default view: the week of slots (a manager's calendar, the per-
+    # technician grid and the unplanned list; a technician's agenda).
+    cells += [
+        Cell("planning week", role, PLANNING) for role in ("admin", "responsable", "technicien")
+    ]
     # Pages added later (ui.layout.PAGES): their default view for every role allowed, so a
     # new page lands in the table without touching the bench.
     from ui.layout import PAGES
 
-    known = {HOME, EQUIPMENT, DB_STATUS}
+    known = {HOME, EQUIPMENT, DB_STATUS, PLANNING}
     for spec in PAGES:
         if spec.path not in known and (ROOT / spec.path).exists():
             cells += [Cell(spec.url_path, role, spec.path) for role in ROLES if role in spec.roles]

@@ -84,6 +84,8 @@ def test_the_bench_prints_one_table_and_writes_a_json_that_compare_reads(
     for page in PAGES:
         for role in ROLES:
             assert (page, role) in rows, (page, role)
+    for role in ("admin", "responsable", "technicien"):
+        assert ("planning week", role) in rows, role
     for measure in ("view refresh", "retention (rolled back)", "app process peak RSS, every page"):
         assert any(m == measure for m, _ in rows), measure
     assert any(m.startswith("CSV export") for m, _ in rows)
