@@ -3,12 +3,14 @@ calendar's events (free views only) and the per-technician grid."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from db.planning.service import AbsenceRow, SlotRow, TechnicianRow
 from ui.planning.period import (
     CALENDAR_VIEWS,
+    CalendarAction,
     at_local,
+    calendar_action,
     calendar_events,
     grid_days,
     shift,
@@ -94,3 +96,23 @@ def test_the_grid_has_a_row_per_technician_and_their_days() -> None:
     assert rows[0].cells[2] == "08:00-10:00 n° 101 · 14:00-15:00 n° 102"  # assistant too
     assert rows[0].cells[0] == ""  # free
     assert rows[1].cells[:3] == ("Congé", "Congé", "")  # the end is excluded
+
+
+def test_a_calendar_click_selects_a_slot_and_a_drag_moves_it() -> None:
+    click = {"callback": "eventClick", "eventClick": {"event": {"id": "s12", "title": "x"}}}
+    assert calendar_action(click) == CalendarAction("select", 12)
+    drag = {
+        "callback": "eventChange",
+        "eventChange": {
+            "event": {"id": "s12", "start": "2026-11-25T09:00:00+01:00", "end": "2026-11-25T11:30"},
+            "oldEvent": {"id": "s12"},
+        },
+    }
+    action = calendar_action(drag)
+    assert action is not None and action.kind == "move" and action.planning_id == 12
+    assert action.debut == datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+    assert action.fin == at_local(WEDNESDAY, time(11, 30))  # no offset: Morocco's time
+    on_absence = {"callback": "eventClick", "eventClick": {"event": {"id": "a3"}}}
+    broken = {"callback": "eventChange", "eventChange": {"event": {"id": "s1", "start": "x"}}}
+    for value in ({}, None, "s1", on_absence, broken, {"callback": "dateClick"}):
+        assert calendar_action(value) is None

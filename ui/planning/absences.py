@@ -3,6 +3,7 @@ on is listed and must be confirmed: those slots are then removed), deletion (con
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,14 @@ if TYPE_CHECKING:
 
 K = "plan.abs."
 PENDING = K + "pending"  # conflicts of the last refused try, with what was asked
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An absence refused for planned work: what was asked and the slots it falls on."""
+
+    asked: tuple[int, str, str]
+    lines: tuple[str, ...]
 
 
 def _today() -> datetime:
@@ -61,7 +70,7 @@ def render_new_absence(actor: Actor, data: PlanningData) -> None:
         st.caption(t("plan.grid.empty"))
         return
     form = FormFeedback(K + "new")
-    pending: dict[str, object] | None = st.session_state.get(PENDING)
+    pending: Pending | None = st.session_state.get(PENDING)
     tomorrow = _today().date() + timedelta(days=1)
     with st.form(K + "form"):
         tech = st.selectbox(
@@ -91,9 +100,9 @@ def render_new_absence(actor: Actor, data: PlanningData) -> None:
         form.slot("notes")
         confirm = False
         if pending:
-            n = int(str(pending.get("n", 0)))
+            n = len(pending.lines)
             st.warning(t("plan.abs.conflicts", n=n), icon=":material/warning:")
-            for line in pending.get("lines", []):  # type: ignore[attr-defined]
+            for line in pending.lines:
                 st.markdown(f"- {line}")
             confirm = st.checkbox(t("plan.abs.confirm", n=n), key=K + "confirm")
         submitted = st.form_submit_button(t("plan.abs.submit"), type="primary")
@@ -102,8 +111,9 @@ def render_new_absence(actor: Actor, data: PlanningData) -> None:
         return
     debut = datetime.combine(d1, h1, tzinfo=BUSINESS_TZ)
     fin = datetime.combine(d2, h2, tzinfo=BUSINESS_TZ)
-    asked = [tech, debut.isoformat(), fin.isoformat()]
-    confirmed = bool(pending and confirm and pending.get("asked") == asked)
+    asked = (int(tech), debut.isoformat(), fin.isoformat())
+    # The confirmation holds only for the very absence whose conflicts were shown.
+    confirmed = bool(pending and confirm and pending.asked == asked)
     result: AbsenceResult | None = form.run(
         actor,
         create_absence,
@@ -119,7 +129,7 @@ def render_new_absence(actor: Actor, data: PlanningData) -> None:
         return
     if result.needs_confirmation:
         n = len(result.conflicts)
-        lines = [
+        lines = tuple(
             t(
                 "plan.abs.conflict_line",
                 id=c.intervention_id,
@@ -128,10 +138,10 @@ def render_new_absence(actor: Actor, data: PlanningData) -> None:
                 fin=fmt_datetime(c.date_fin),
             )
             for c in result.conflicts
-        ]
-        if pending and pending.get("asked") == asked and not confirm:
+        )
+        if pending and pending.asked == asked and not confirm:
             flash(t("plan.abs.confirm_need", n=n), "warning")
-        st.session_state[PENDING] = {"asked": asked, "n": n, "lines": lines}
+        st.session_state[PENDING] = Pending(asked=asked, lines=lines)
         st.rerun()
     st.session_state.pop(PENDING, None)
     flash(t("plan.abs.done"))

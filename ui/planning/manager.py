@@ -27,6 +27,7 @@ from ui.planning.detail import render_slot_detail
 from ui.planning.period import (
     CALENDAR_VIEWS,
     MODES,
+    calendar_action,
     calendar_events,
     day_label,
     grid_days,
@@ -112,41 +113,33 @@ def filter_controls(actor: Actor, techs: list[TechnicianRow]) -> dict[str, Any]:
 
 def _handle_calendar(actor: Actor, value: Any, slots: dict[int, SlotRow]) -> None:
     """A click selects the slot below; a drag or resize moves it (once per gesture)."""
-    if not isinstance(value, dict) or not value.get("callback"):
+    action = calendar_action(value)
+    if action is None:
         return
     signature = json.dumps(value, sort_keys=True, default=str)
     if st.session_state.get(K + "cal.seen") == signature:
         return  # the component repeats its last value on every run
     st.session_state[K + "cal.seen"] = signature
-    kind = value["callback"]
-    event = (value.get(kind) or {}).get("event") or {}
-    raw_id = str(event.get("id") or "")
-    if not raw_id.startswith("s") or not raw_id[1:].isdigit():
+    if action.kind == "select":
+        st.session_state[SLOT_KEY] = action.planning_id
         return
-    pid = int(raw_id[1:])
-    if kind == "eventClick":
-        st.session_state[SLOT_KEY] = pid
-    elif kind == "eventChange" and pid in slots:
-        try:
-            debut = datetime.fromisoformat(str(event["start"]))
-            fin = datetime.fromisoformat(str(event.get("end") or event["start"]))
-        except (KeyError, ValueError):
-            return
-        result = run_action(
-            actor,
-            move_slot,
-            actor=actor,
-            planning_id=pid,
-            date_debut=debut,
-            date_fin=fin,
-            expected_modification=slots[pid].date_modification,
-        )
-        if result.ok:
-            flash(t("plan.drag_done"))
-        else:
-            flash(shown(result.error.message) if result.error else t("common.error"), "error")
-        st.session_state[SLOT_KEY] = pid
-        st.rerun()
+    if action.planning_id not in slots:
+        return
+    result = run_action(
+        actor,
+        move_slot,
+        actor=actor,
+        planning_id=action.planning_id,
+        date_debut=action.debut,
+        date_fin=action.fin,
+        expected_modification=slots[action.planning_id].date_modification,
+    )
+    if result.ok:
+        flash(t("plan.drag_done"))
+    else:
+        flash(shown(result.error.message) if result.error else t("common.error"), "error")
+    st.session_state[SLOT_KEY] = action.planning_id
+    st.rerun()
 
 
 def render_calendar(actor: Actor, data: PlanningData, mode: str, ref: date) -> None:

@@ -178,6 +178,46 @@ def technician_grid(
     return rows
 
 
+@dataclass(frozen=True)
+class CalendarAction:
+    """What a calendar gesture asks: ``select`` a slot, or ``move`` it to ``[debut, fin)``."""
+
+    kind: str
+    planning_id: int
+    debut: datetime | None = None
+    fin: datetime | None = None
+
+
+def calendar_action(value: Any) -> CalendarAction | None:
+    """The component's value (``{"callback": "eventClick" | "eventChange", ...}``) as an
+    action on a slot; None for anything else (a click on an absence, an empty value, a
+    malformed date)."""
+    if not isinstance(value, dict):
+        return None
+    kind = value.get("callback")
+    payload = value.get(kind) if isinstance(kind, str) else None
+    event = payload.get("event") if isinstance(payload, dict) else None
+    if not isinstance(event, dict):
+        return None
+    raw_id = str(event.get("id") or "")
+    if not raw_id.startswith("s") or not raw_id[1:].isdigit():
+        return None
+    pid = int(raw_id[1:])
+    if kind == "eventClick":
+        return CalendarAction("select", pid)
+    if kind != "eventChange":
+        return None
+    try:
+        debut = datetime.fromisoformat(str(event["start"]))
+        fin = datetime.fromisoformat(str(event.get("end") or event["start"]))
+    except (KeyError, ValueError):
+        return None
+    if debut.tzinfo is None or fin.tzinfo is None:
+        # FullCalendar sends local wall-clock times without an offset in some views.
+        debut, fin = debut.replace(tzinfo=BUSINESS_TZ), fin.replace(tzinfo=BUSINESS_TZ)
+    return CalendarAction("move", pid, debut, fin)
+
+
 def priority_label(value: str) -> str:
     """French label of a priority."""
     return PRIORITE_LABELS.get(value, value)
