@@ -89,7 +89,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec(
         "pages/planning.py",
-        "planning",
+        "planning-maintenance",
         "nav.planning",
         ":material/calendar_month:",
         "nav.section.operations",
