@@ -192,3 +192,36 @@ def test_an_absence_over_planned_work_lists_it_and_needs_confirmation(
             ),
             {"i": world["work2"], "d": today_at(8), "f": today_at(9)},
         )
+
+
+def test_the_team_filter_keeps_its_technicians_and_their_slots(world: dict[str, Any]) -> None:
+    at = manager()
+    at.selectbox(key="plan.f.equipe").set_value(f"{PREFIX} equipe 2").run()
+    assert not at.exception and not errors(at), errors(at)
+    grid = at.dataframe[0].value
+    assert list(grid["Technicien"]) == [f"Test {PREFIX} technicien2"]
+    lines = [o for o in at.selectbox(key="plan.slot").options]
+    assert any(f"{PREFIX} travail deux" in o for o in lines)
+    assert not any(f"{PREFIX} travail un" in o for o in lines)
+
+
+def test_a_slot_is_annotated_from_its_detail(world: dict[str, Any], owner_engine: Engine) -> None:
+    at = manager()
+    at.selectbox(key="plan.slot").set_value(world["slot1"]).run()
+    at.text_input(key=f"plan.d.note.creneau.{world['slot1']}").input("Matin, accès quai 3")
+    at.text_area(key=f"plan.d.note.notes.{world['slot1']}").input("Prévoir la nacelle")
+    button(at, "Enregistrer les notes").click().run()
+    assert not errors(at), errors(at)
+    row = db_row(
+        owner_engine,
+        "SELECT creneau, notes_planning FROM planning WHERE id = :p",
+        p=world["slot1"],
+    )
+    assert tuple(row) == ("Matin, accès quai 3", "Prévoir la nacelle")
+    at.text_input(key=f"plan.d.note.creneau.{world['slot1']}").input("x" * 101)
+    button(at, "Enregistrer les notes").click().run()
+    assert any("Créneau" in e for e in errors(at)), errors(at)  # too long: French, beside it
+    assert (
+        db_row(owner_engine, "SELECT creneau FROM planning WHERE id = :p", p=world["slot1"]).creneau
+        == "Matin, accès quai 3"
+    )
