@@ -52,7 +52,7 @@ def raw_copy(conninfo: str, gen: seed.Generator) -> dict[str, float]:
         for table in seed.LOAD_ORDER:
             cur.execute(
                 f"CREATE TABLE bench_plain_{table} (LIKE {table}"
-                " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)"
+                " INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES)"
             )
             t0 = time.perf_counter()
             seed.copy_rows(cur, f"bench_plain_{table}", seed.COLUMNS[table], gen.rows[table])
