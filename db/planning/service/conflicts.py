@@ -26,8 +26,10 @@ _FIRST_CONFLICT = text(
       LEFT JOIN absences a ON a.id = o.absence_id
      WHERE o.technicien_id = ANY(:tids)
        AND o.periode && tstzrange(:debut, :fin)
-       AND o.planning_id IS DISTINCT FROM CAST(:pid AS integer)
-       AND o.absence_id IS DISTINCT FROM CAST(:aid AS integer)
+       -- the slot or absence being moved is no conflict with itself; without one, every
+       -- occupation counts ("NULL IS DISTINCT FROM NULL" is false: it would hide them all)
+       AND (CAST(:pid AS integer) IS NULL OR o.planning_id IS DISTINCT FROM CAST(:pid AS integer))
+       AND (CAST(:aid AS integer) IS NULL OR o.absence_id IS DISTINCT FROM CAST(:aid AS integer))
      ORDER BY (o.absence_id IS NULL), lower(o.periode), o.technicien_id
      LIMIT 1
     """
