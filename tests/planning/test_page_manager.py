@@ -105,7 +105,11 @@ def test_an_overlapping_slot_is_refused_naming_the_other_intervention_and_nothin
 ) -> None:
     at = plan_form(manager(), world, tech="tech2", start=time(8, 30), hours=1)
     shown = " ".join(errors(at))
-    assert f"n° {world['work2']}" in shown or f"{PREFIX} travail deux" in shown, shown
+    assert f"n° {world['work2']} « {PREFIX} travail deux »" in shown, shown
+    # Checked by the service once the new technician is assigned (same transaction), so the
+    # times are the page's own (Morocco's wall clock), not the database's fallback message.
+    day = f"{today_at(0):%d/%m/%Y}"
+    assert f"du {day} 08:00 au {day} 09:00" in shown, shown
     row = slot_of(owner_engine, world["open"])
     assert row.id is None and row.technicien_id is None  # the assignment was rolled back too
 

@@ -3,7 +3,7 @@ calendar's events (free views only) and the per-technician grid."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from db.planning.service import AbsenceRow, SlotRow, TechnicianRow
 from ui.planning.period import (
@@ -78,6 +78,7 @@ def test_events_colour_slots_by_priority_and_show_absences_fixed() -> None:
     events = calendar_events([s], [a], editable=True)
     assert events[0]["id"] == "s1" and events[0]["editable"] is True
     assert events[0]["title"].endswith("✔") and events[0]["backgroundColor"] == "#ef6c00"
+    assert (events[0]["start"], events[0]["end"]) == ("2026-11-25T08:00:00", "2026-11-25T10:00:00")
     assert events[1]["id"] == "a3" and events[1]["editable"] is False
     assert "Formation" in events[1]["title"]
 
@@ -104,14 +105,15 @@ def test_a_calendar_click_selects_a_slot_and_a_drag_moves_it() -> None:
     drag = {
         "callback": "eventChange",
         "eventChange": {
-            "event": {"id": "s12", "start": "2026-11-25T09:00:00+01:00", "end": "2026-11-25T11:30"},
+            "event": {"id": "s12", "start": "2026-11-25T09:00:00Z", "end": "2026-11-25T11:30"},
             "oldEvent": {"id": "s12"},
         },
     }
     action = calendar_action(drag)
     assert action is not None and action.kind == "move" and action.planning_id == 12
-    assert action.debut == datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
-    assert action.fin == at_local(WEDNESDAY, time(11, 30))  # no offset: Morocco's time
+    # Wall-clock digits, whatever offset the calendar writes: Morocco's time.
+    assert action.debut == at_local(WEDNESDAY, time(9))
+    assert action.fin == at_local(WEDNESDAY, time(11, 30))
     on_absence = {"callback": "eventClick", "eventClick": {"event": {"id": "a3"}}}
     broken = {"callback": "eventChange", "eventChange": {"event": {"id": "s1", "start": "x"}}}
     for value in ({}, None, "s1", on_absence, broken, {"callback": "dateClick"}):

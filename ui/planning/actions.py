@@ -100,6 +100,9 @@ def plan_intervention(
             intervention_id=intervention_id,
             principal_id=technicien_id,
         )
+        # The assignment goes through the ORM: written now, so the slot's checks (raw SQL
+        # reads of the intervention's technicians) see the new principal.
+        session.flush()
     return create_slot(
         session=session,
         actor=actor,

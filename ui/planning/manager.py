@@ -153,6 +153,7 @@ def render_calendar(actor: Actor, data: PlanningData, mode: str, ref: date) -> N
         "initialDate": ref.isoformat(),
         "headerToolbar": False,  # the period is chosen above, so the range read matches
         "locale": "fr",
+        "timeZone": "UTC",  # events are wall-clock times (period.wall_clock): no conversion
         "firstDay": 1,
         "allDaySlot": False,
         "slotMinTime": "06:00:00",

@@ -78,6 +78,13 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(BUSINESS_TZ)
 
 
+def wall_clock(value: datetime) -> str:
+    """``2026-11-25T08:00:00``: Morocco's wall-clock time without an offset. The calendar runs
+    in its "UTC" zone, so it shows these times as they are whatever the browser's zone (or its
+    time-zone data, which may disagree with the server's about Morocco's offset)."""
+    return _local(value).replace(tzinfo=None).isoformat()
+
+
 def _hm(value: datetime) -> str:
     return _local(value).strftime("%H:%M")
 
@@ -101,8 +108,8 @@ def calendar_events(
             {
                 "id": f"s{s.planning_id}",
                 "title": slot_title(s),
-                "start": _local(s.date_debut).isoformat(),
-                "end": _local(s.date_fin).isoformat(),
+                "start": wall_clock(s.date_debut),
+                "end": wall_clock(s.date_fin),
                 "backgroundColor": colour,
                 "borderColor": colour,
                 "editable": editable,
@@ -114,8 +121,8 @@ def calendar_events(
             {
                 "id": f"a{a.absence_id}",
                 "title": f"Absence · {a.technicien_nom} ({motif})",
-                "start": _local(a.date_debut).isoformat(),
-                "end": _local(a.date_fin).isoformat(),
+                "start": wall_clock(a.date_debut),
+                "end": wall_clock(a.date_fin),
                 "backgroundColor": ABSENCE_COLOUR,
                 "borderColor": ABSENCE_COLOUR,
                 "editable": False,
@@ -212,9 +219,10 @@ def calendar_action(value: Any) -> CalendarAction | None:
         fin = datetime.fromisoformat(str(event.get("end") or event["start"]))
     except (KeyError, ValueError):
         return None
-    if debut.tzinfo is None or fin.tzinfo is None:
-        # FullCalendar sends local wall-clock times without an offset in some views.
-        debut, fin = debut.replace(tzinfo=BUSINESS_TZ), fin.replace(tzinfo=BUSINESS_TZ)
+    # The calendar works in wall-clock times (its "UTC" zone): whatever offset it writes,
+    # the digits are Morocco's time.
+    debut = debut.replace(tzinfo=None).replace(tzinfo=BUSINESS_TZ)
+    fin = fin.replace(tzinfo=None).replace(tzinfo=BUSINESS_TZ)
     return CalendarAction("move", pid, debut, fin)
 
 
