@@ -754,3 +754,28 @@ def test_the_preventive_interval_is_refused_at_zero_or_below_beside_its_field_an
         else:
             assert saved is None
             assert db_value(owner_engine, "SELECT count(*) FROM equipements") == before
+
+
+def test_a_machine_document_opens_with_its_checksum_verified(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    from db.interventions.service.documents import add_document
+    from db.session import Actor, session_scope
+
+    monkeypatch.setenv("MIF_FILES_DIR", str(tmp_path))
+    eid = world["machines"]["PGT-A-003"]
+    manager = Actor(user_id=world["responsable"], role="responsable")
+    with session_scope(manager) as s:
+        add_document(
+            session=s,
+            actor=manager,
+            filename="manuel pompe.pdf",
+            content=b"%PDF-1.4\n" + b"0" * 200,
+            equipement_id=eid,
+        )
+    at = open_page(username("client"), id=str(eid))  # company A's own machine
+    assert "Documents (1)" in [t.label for t in at.tabs]
+    at.button(key=f"equip.docs.{eid}.prepare").click().run()
+    assert not at.error, [e.value for e in at.error]
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert any("manuel" in label for label in labels), labels

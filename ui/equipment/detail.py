@@ -16,6 +16,7 @@ from db.equipment.service import (
     list_historique_maintenance,
 )
 from db.session import Actor
+from ui.documents import render_document_download
 from ui.equipment.filters import client_options
 from ui.equipment.forms import render_edit
 from ui.equipment.lifecycle import render_lifecycle
@@ -243,6 +244,7 @@ def render_detail(actor: Actor, raw_id: str) -> None:
         static_table(detail.taches, TACHE_COLUMNS, empty_text=t("equip.none.taches"))
     with tabs[5]:
         static_table(detail.documents, DOCUMENT_COLUMNS, empty_text=t("equip.none.documents"))
+        render_document_download(actor, detail.documents, key=f"equip.docs.{e['id']}")
     with tabs[6]:
         render_qr(detail)
     if can_write:

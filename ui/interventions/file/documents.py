@@ -13,9 +13,9 @@ from db.interventions.service.documents import (
     add_document,
     document_thumbnail,
     list_documents,
-    open_document,
 )
 from db.session import Actor
+from ui.documents import render_document_download
 from ui.format import fmt_datetime, fmt_number
 from ui.forms import FormFeedback, run_action
 from ui.i18n import t
@@ -83,34 +83,7 @@ def render_documents(actor: Actor, detail: InterventionDetail) -> None:
 
 def _render_download(actor: Actor, detail: InterventionDetail, docs: list[dict[str, Any]]) -> None:
     """Choose a document, then its verified content is offered (read only when asked)."""
-    if not docs:
-        return
-    by_id = {d["id"]: d for d in docs}
-    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-    chosen = c1.selectbox(
-        t("ifile.docs.choose"),
-        list(by_id),
-        format_func=lambda v: by_id[v]["nom_fichier"],
-        key=key_of(detail, "docs.choose"),
-    )
-    ready_key = key_of(detail, "docs.ready")
-    if c2.button(t("ifile.docs.prepare"), key=key_of(detail, "docs.prepare")):
-        st.session_state[ready_key] = chosen
-    if st.session_state.get(ready_key) != chosen:
-        return
-    result = run_action(actor, open_document, document_id=chosen)
-    if not result.ok or result.value is None:
-        st.error(result.error.message if result.error else t("common.error"))
-        return
-    name, mime, data = result.value
-    st.download_button(
-        t("ifile.docs.download", nom=name),
-        data=data,
-        file_name=name,
-        mime=mime,
-        icon=":material/download:",
-        key=key_of(detail, "docs.download"),
-    )
+    render_document_download(actor, docs, key=key_of(detail, "docs"))
 
 
 def _render_upload(actor: Actor, detail: InterventionDetail) -> None:
