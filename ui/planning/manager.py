@@ -224,7 +224,7 @@ def render_create_form(actor: Actor, data: PlanningData) -> None:
             help=t("plan.new.tech_help"),
         )
         form.slot("principal_id")
-        c_day, c_start, c_dur = st.columns(3)
+        c_day, c_start, c_dur = st.columns([5, 3, 3])  # the date needs room in the side column
         day = c_day.date_input(
             t("plan.f.day"),
             value=_today() + timedelta(days=1),
