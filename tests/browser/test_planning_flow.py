@@ -166,6 +166,14 @@ def test_a_manager_plans_a_technician_who_then_confirms(
     )
     assert slot == start
     shot(manager, "planning_2_planned")
+    # The per-technician grid shows the new slot on the technician's row.
+    manager.get_by_role("tab", name="Par technicien").click()
+    grid = manager.get_by_test_id("stDataFrame").first
+    expect(grid).to_be_visible()
+    grid.scroll_into_view_if_needed()
+    wait_idle(manager)
+    shot(manager, "planning_2b_per_technician")
+    manager.get_by_role("tab", name="Créneau").click()
 
     # 3. The second one half an hour later for the same technician: refused, and why.
     plan(manager, unplanned["second"], tech_name, start + timedelta(minutes=30))
