@@ -229,3 +229,12 @@ def test_a_slot_is_annotated_from_its_detail(world: dict[str, Any], owner_engine
         db_row(owner_engine, "SELECT creneau FROM planning WHERE id = :p", p=world["slot1"]).creneau
         == "Matin, accès quai 3"
     )
+
+
+def test_the_page_speaks_english_in_english(world: dict[str, Any]) -> None:
+    at = manager()
+    at.segmented_control(key="lang_choice").set_value("en").run()
+    assert not at.exception and not errors(at), errors(at)
+    assert [t.label for t in at.tabs] == ["Slot", "By technician", "Absences"]
+    assert "Plan a work order" in [s.value for s in at.subheader]
+    at.segmented_control(key="lang_choice").set_value("fr").run()
