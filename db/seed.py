@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -80,6 +81,56 @@ class SeedReport:
     seconds: float = 0.0
     bulk: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+
+
+# The demo documents are real files: one manual, one report and one photo whose content every
+# demo row of that kind shares (the store keeps each content once, by its SHA-256), so a
+# document opened in the app is served and its checksum verified, at any scale, for three
+# small files.
+_DEMO_PDF = (
+    "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+    " /Resources << /Font << /F1 5 0 R >> >> >> endobj\n"
+    "4 0 obj << /Length 70 >> stream\nBT /F1 18 Tf 60 780 Td (MIF Maroc - {title}) Tj ET\n"
+    "endstream endobj\n5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n"
+    "trailer << /Root 1 0 R >>\n%%EOF\n"
+)
+
+
+@cache
+def demo_files() -> dict[str, tuple[bytes, str]]:
+    """Content and MIME type of the demo documents, by kind (manuel, rapport, photo)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 320), (31, 78, 121))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 20, 460, 300), outline=(255, 255, 255), width=4)
+    draw.text((40, 150), "MIF Maroc - photo de demonstration", fill=(255, 255, 255))
+    photo = io.BytesIO()
+    image.save(photo, format="JPEG", quality=80)
+    return {
+        "manuel": (_DEMO_PDF.format(title="Manuel constructeur").encode(), "application/pdf"),
+        "rapport": (_DEMO_PDF.format(title="Rapport d'intervention").encode(), "application/pdf"),
+        "photo": (photo.getvalue(), "image/jpeg"),
+    }
+
+
+def _demo_file(kind: str) -> tuple[str, int, str, str]:
+    """(store path, size, MIME type, checksum) of the demo file of ``kind``."""
+    content, mime = demo_files()[kind]
+    checksum = hashlib.sha256(content).hexdigest()
+    return f"{checksum[:2]}/{checksum[2:4]}/{checksum}", len(content), mime, checksum
+
+
+def store_demo_files() -> None:
+    """Put the demo documents' three files in the store (idempotent)."""
+    from db import storage
+
+    for content, _mime in demo_files().values():
+        storage.store(content)
 
 
 def _money(value: float | Decimal) -> Decimal:
@@ -647,6 +698,7 @@ class Generator:
     # -- work details: tasks, parts, documents, chat, notifications --------------------------------
     def details(self) -> None:
         r = self.r
+        rapport, photo, manuel = (_demo_file(k) for k in ("rapport", "photo", "manuel"))
         # parts: initial stock as an 'entree' movement, then consumption in date order, each
         # part reordered up to its maximum when it falls under its minimum (except the "low"
         # parts, never reordered, which end under their minimum: reorder alerts)
@@ -834,14 +886,14 @@ class Generator:
                         it["id"],
                         eq,  # a document of an intervention carries its machine
                         name,
-                        f"demo/{name}",
+                        rapport[0],
                         "rapport",
-                        r.randint(80_000, 900_000),
+                        rapport[1],
                         "Rapport d'intervention signé",
                         it["date_fin"],
                         user_of_tech[it["tech"]],
-                        "application/pdf",
-                        hashlib.sha256(name.encode()).hexdigest(),
+                        rapport[2],
+                        rapport[3],
                     )
                 )
             if st_i in ("en_cours", "en_attente") and r.random() < 0.5:
@@ -851,14 +903,14 @@ class Generator:
                         it["id"],
                         eq,  # a document of an intervention carries its machine
                         name,
-                        f"demo/{name}",
+                        photo[0],
                         "photo",
-                        r.randint(400_000, 3_000_000),
+                        photo[1],
                         "Photo avant intervention",
                         it["slot"][0],
                         user_of_tech[it["tech"]],
-                        "image/jpeg",
-                        hashlib.sha256(name.encode()).hexdigest(),
+                        photo[2],
+                        photo[3],
                     )
                 )
             if st_i in OPEN and it["tech"] and r.random() < 0.5:
@@ -895,14 +947,14 @@ class Generator:
                         None,
                         e["id"],
                         name,
-                        f"demo/{name}",
+                        manuel[0],
                         "manuel",
-                        r.randint(1_000_000, 8_000_000),
+                        manuel[1],
                         "Manuel d'utilisation constructeur",
                         self.now - timedelta(days=r.randint(30, 900)),
                         self.admin_ids[0],
-                        "application/pdf",
-                        hashlib.sha256(name.encode()).hexdigest(),
+                        manuel[2],
+                        manuel[3],
                     )
                 )
             if r.random() < 0.1 and e["statut"] != "retire":
@@ -1694,6 +1746,8 @@ def run_seed(
         cur.execute("SELECT refresh_materialized_views()")
         t0 = _timed(timings, "refresh_views", t0)
         counts = table_counts(cur)
+        # The three files the demo documents point to, before the rows become visible.
+        store_demo_files()
         conn.commit()
         _timed(timings, "commit", t0)
     return SeedReport(

@@ -365,3 +365,18 @@ def test_invoices_are_grouped_by_quarter_half_or_year_when_a_year_would_overflow
     # the same work is invoiced, only grouped differently
     assert sum((f[8] for f in capped), Decimal(0)) == sum((f[8] for f in monthly), Decimal(0))
     assert any("T" in f[11] or "S" in f[11] or f[11].endswith(f[3][4:8]) for f in capped)
+
+
+def test_every_demo_document_is_a_stored_file_matching_its_checksum(seeded: Connection):
+    from db import storage
+
+    rows = seeded.execute(
+        text(
+            "SELECT DISTINCT checksum, mime_type, taille FROM documents WHERE checksum IS NOT NULL"
+        )
+    ).all()
+    assert rows, "the demo has documents"
+    for checksum, mime, size in rows:
+        data = storage.read_verified(checksum)  # refuses a missing or corrupted file
+        assert len(data) == size
+        assert storage.check_content(data) == mime
