@@ -238,3 +238,31 @@ def test_the_page_speaks_english_in_english(world: dict[str, Any]) -> None:
     assert [t.label for t in at.tabs] == ["Slot", "By technician", "Absences"]
     assert "Plan a work order" in [s.value for s in at.subheader]
     at.segmented_control(key="lang_choice").set_value("fr").run()
+
+
+def test_without_a_chosen_technician_a_page_of_technicians_is_read(
+    world: dict[str, Any], owner_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db.session import Actor, session_scope
+    from ui.planning import actions
+    from ui.planning.period import visible_range
+
+    monkeypatch.setattr(actions, "TECH_PAGE", 1)
+    user = db_row(owner_engine, "SELECT id FROM users WHERE username = :u", u=f"{PREFIX}_admin")
+    actor = Actor(user_id=user.id, role="admin")
+    start, end = visible_range("semaine", today_at(0).date())
+    team = f"{PREFIX} equipe 1"
+    for page, tech, work in ((0, "tech1", "work1"), (1, "tech2", "work2"), (9, "tech2", "work2")):
+        with session_scope(actor) as session:
+            data = actions.load_planning(
+                session=session, actor=actor, start=start, end=end, zone="Zone PW", tech_page=page
+            )
+        assert [t.technicien_id for t in data.technicians] == [world[tech]]
+        assert {s.intervention_id for s in data.slots} == {world[work]}
+        assert data.tech_pages == 2 and data.tech_page == min(page, 1)  # clamped
+        assert len(data.choices) == 2
+    with session_scope(actor) as session:  # a team: its technicians only, one page
+        data = actions.load_planning(
+            session=session, actor=actor, start=start, end=end, equipe=team
+        )
+    assert [t.technicien_id for t in data.technicians] == [world["tech1"]]

@@ -65,7 +65,7 @@ def render_new_absence(actor: Actor, data: PlanningData) -> None:
     """Technician, first day and hour, last day and hour, reason, notes. When planned work
     falls in it, nothing is written: the slots are listed and a box must be ticked."""
     st.subheader(t("plan.abs.new"), anchor=False)
-    techs = {tr.technicien_id: tr.nom for tr in data.technicians}
+    techs = {tr.technicien_id: tr.nom for tr in data.choices}
     if not techs:
         st.caption(t("plan.grid.empty"))
         return

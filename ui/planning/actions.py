@@ -26,6 +26,11 @@ from db.planning.service import (
 from db.planning.service.common import MAX_ROWS
 from db.session import Actor
 
+# Technicians shown at once (calendar and grid) when no technician or client is chosen: a week
+# of every technician is thousands of slots at scale; a page of them costs the same at any size.
+TECH_PAGE = 20
+TECH_MAX = 500  # list_technicians' ceiling: the pickers and pages go that far
+
 
 @dataclass(frozen=True)
 class PlanningData:
@@ -33,8 +38,11 @@ class PlanningData:
 
     slots: list[SlotRow]
     absences: list[AbsenceRow]
-    technicians: list[TechnicianRow]
+    technicians: list[TechnicianRow]  # the grid's rows (the page of technicians shown)
+    choices: list[TechnicianRow]  # every technician of the team / zone (forms' pickers)
     unplanned: list[UnplannedRow]
+    tech_page: int = 0
+    tech_pages: int = 1
 
     @property
     def truncated(self) -> bool:
@@ -52,14 +60,25 @@ def load_planning(
     equipe: str | None = None,
     zone: str | None = None,
     client_id: int | None = None,
+    tech_page: int = 0,
 ) -> PlanningData:
     """The visible range's slots and absences, the technicians (filtered by team and zone)
-    and the unplanned interventions, read in one transaction."""
-    technicians = list_technicians(session=session, actor=actor, equipe=equipe, zone=zone)
-    ids = technicien_ids or None
-    if ids is None and (equipe or zone):
-        # A team or zone filter is the technicians of that team or zone.
-        ids = [t.technicien_id for t in technicians] or [0]
+    and the unplanned interventions, read in one transaction. Without a chosen technician or
+    client, only the ``tech_page``-th page of ``TECH_PAGE`` technicians is shown."""
+    choices = list_technicians(
+        session=session, actor=actor, equipe=equipe, zone=zone, limit=TECH_MAX
+    )
+    pages = max(1, -(-len(choices) // TECH_PAGE))
+    page = min(max(0, tech_page), pages - 1)
+    if technicien_ids:
+        chosen = set(technicien_ids)
+        shown = [t for t in choices if t.technicien_id in chosen]
+        ids: list[int] | None = list(technicien_ids)
+        page, pages = 0, 1
+    else:
+        shown = choices[page * TECH_PAGE : (page + 1) * TECH_PAGE]
+        # A client's slots whoever does them; otherwise the slots of the page's technicians.
+        ids = None if client_id is not None else [t.technicien_id for t in shown] or [0]
     return PlanningData(
         slots=list_slots(
             session=session,
@@ -71,10 +90,17 @@ def load_planning(
             client_id=client_id,
         ),
         absences=list_absences(
-            session=session, actor=actor, start=start, end=end, technicien_ids=ids
+            session=session,
+            actor=actor,
+            start=start,
+            end=end,
+            technicien_ids=ids or [t.technicien_id for t in shown] or [0],
         ),
-        technicians=technicians,
+        technicians=shown,
+        choices=choices,
         unplanned=unplanned_interventions(session=session),
+        tech_page=page,
+        tech_pages=pages,
     )
 
 

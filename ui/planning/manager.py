@@ -22,7 +22,13 @@ from ui.format import WIDGET_DATE_BOUNDS, WIDGET_DATE_FORMAT, fmt_date, fmt_date
 from ui.forms import FormFeedback, flash, run_action, run_read, shown
 from ui.i18n import t
 from ui.planning.absences import render_absences
-from ui.planning.actions import PlanningData, load_planning, plan_intervention
+from ui.planning.actions import (
+    TECH_MAX,
+    TECH_PAGE,
+    PlanningData,
+    load_planning,
+    plan_intervention,
+)
 from ui.planning.detail import render_slot_detail
 from ui.planning.period import (
     CALENDAR_VIEWS,
@@ -206,7 +212,7 @@ def render_create_form(actor: Actor, data: PlanningData) -> None:
         st.caption(t("plan.new.none"))
         return
     unplanned = {u.intervention_id: u for u in data.unplanned}
-    techs = {tr.technicien_id: tr.nom for tr in data.technicians}
+    techs = {tr.technicien_id: tr.nom for tr in data.choices}
     form = FormFeedback(K + "new")
     with st.form(K + "new.form"):
         iid = st.selectbox(
@@ -287,18 +293,51 @@ def render_grid(data: PlanningData, mode: str, ref: date) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
+def _tech_page(step: int) -> None:
+    st.session_state[K + "tpage"] = int(st.session_state.get(K + "tpage", 0)) + step
+
+
+def render_tech_pages(data: PlanningData) -> None:
+    """« Techniciens 21–40 sur 57 » and the buttons to the previous / next page of them."""
+    if data.tech_pages <= 1:
+        return
+    first = data.tech_page * TECH_PAGE + 1
+    last = first + len(data.technicians) - 1
+    total = str(len(data.choices)) + ("+" if len(data.choices) >= TECH_MAX else "")
+    c_text, c_prev, c_next = st.columns([4, 1, 1], vertical_alignment="center")
+    c_text.caption(t("plan.tpage", a=first, b=last, n=total))
+    c_prev.button(
+        t("plan.tpage.prev"), key=K + "tp.prev", on_click=_tech_page, args=(-1,),
+        disabled=data.tech_page == 0,
+    )  # fmt: skip
+    c_next.button(
+        t("plan.tpage.next"), key=K + "tp.next", on_click=_tech_page, args=(1,),
+        disabled=data.tech_page >= data.tech_pages - 1,
+    )  # fmt: skip
+
+
 def render_manager(actor: Actor) -> None:
     """The whole manager view (admins and maintenance managers)."""
     mode, ref = period_controls()
     start, end = visible_range(mode, ref)
     st.caption(t("plan.range", debut=fmt_date(start), fin=fmt_date(end - timedelta(days=1))))
-    techs = run_read(actor, list_technicians, actor=actor)
+    techs = run_read(actor, list_technicians, actor=actor, limit=TECH_MAX)
     if techs is None:
         return
     filters = filter_controls(actor, techs)
-    data = run_read(actor, load_planning, actor=actor, start=start, end=end, **filters)
+    data = run_read(
+        actor,
+        load_planning,
+        actor=actor,
+        start=start,
+        end=end,
+        tech_page=int(st.session_state.get(K + "tpage", 0)),
+        **filters,
+    )
     if data is None:
         return
+    st.session_state[K + "tpage"] = data.tech_page  # clamped when the filters shrank the list
+    render_tech_pages(data)
     st.caption(t("plan.count", n=len(data.slots), a=len(data.absences)))
     if data.truncated:
         st.warning(t("plan.truncated"), icon=":material/warning:")

@@ -41,6 +41,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "plan.absence_event": {"fr": "Absence · {nom} ({motif})", "en": "Absence · {nom} ({motif})"},
     "plan.drag_done": {"fr": "Créneau déplacé.", "en": "Slot moved."},
+    "plan.tpage": {
+        "fr": "Techniciens {a}–{b} sur {n} (choisissez-en, ou une équipe, une zone, un client)",
+        "en": "Technicians {a}–{b} of {n} (choose some, or a team, an area, a customer)",
+    },
+    "plan.tpage.prev": {"fr": "Techniciens précédents", "en": "Previous technicians"},
+    "plan.tpage.next": {"fr": "Techniciens suivants", "en": "Next technicians"},
     # Tabs
     "plan.tab.detail": {"fr": "Créneau", "en": "Slot"},
     "plan.tab.grid": {"fr": "Par technicien", "en": "By technician"},
