@@ -29,7 +29,7 @@ from db.session import Actor
 # Technicians shown at once (calendar and grid) when no technician or client is chosen: a week
 # of every technician is thousands of slots at scale; a page of them costs the same at any size.
 TECH_PAGE = 20
-TECH_MAX = 500  # list_technicians' ceiling: the pickers and pages go that far
+TECH_MAX = 100  # technicians in the pickers and pages (by name); a team or zone narrows them
 
 
 @dataclass(frozen=True)
