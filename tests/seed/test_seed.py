@@ -55,11 +55,14 @@ def rows_engine() -> Iterator[Engine]:
 
 @pytest.fixture(params=["triggers", "bulk"])
 def seeded(request: pytest.FixtureRequest) -> Iterator[Connection]:
-    """A seeded database in a rolled-back transaction, once per loader."""
-    if request.param == "triggers":
-        yield request.getfixturevalue("conn")
-        return
-    engine: Engine = request.getfixturevalue("bulk_engine")
+    """A seeded database in a rolled-back transaction, once per loader.
+
+    Both are databases of their own, seeded and nothing else: the suite's shared database has
+    also been through the other tests by then (interventions closed through the app, a part
+    logged twice on one line), which are not the seed's invariants to check.
+    """
+    name = "rows_engine" if request.param == "triggers" else "bulk_engine"
+    engine: Engine = request.getfixturevalue(name)
     with engine.connect() as connection:
         trans = connection.begin()
         try:
