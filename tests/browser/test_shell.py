@@ -25,10 +25,10 @@ from tests.browser.conftest import (
 pytestmark = pytest.mark.browser
 
 EXPECTED_NAV = {
-    "admin": ["Accueil", "Parc équipements", "État de la base"],
-    "responsable": ["Accueil", "Parc équipements"],
-    "technicien": ["Accueil", "Parc équipements"],
-    "client": ["Accueil", "Parc équipements"],
+    "admin": ["Accueil", "Parc équipements", "Interventions", "Planning", "État de la base"],
+    "responsable": ["Accueil", "Parc équipements", "Interventions", "Planning"],
+    "technicien": ["Accueil", "Parc équipements", "Interventions", "Planning"],
+    "client": ["Accueil", "Parc équipements", "Interventions"],
 }
 EXPECTED_ROLE_LABEL = {
     "admin": "Administrateur",
