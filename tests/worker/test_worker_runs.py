@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import Engine, text
@@ -67,7 +68,11 @@ def run_once(timestamp: int) -> None:
                 await app.tasks[name].defer_async(timestamp=timestamp)
             await app.run_worker_async(wait=False, install_signal_handlers=False)
 
-    asyncio.run(go())
+    # In a thread of its own: a test run earlier in this process (the browser tests'
+    # Playwright) may have left an event loop set on this one, and asyncio.run refuses to
+    # start inside a running loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, go()).result()
 
 
 def test_each_task_runs_through_the_worker_and_a_second_run_writes_nothing(
