@@ -19,7 +19,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+# Assertions wait as long as actions do: on a busy 2-core machine a rerun may take more than
+# Playwright's default 5 s for expect() (a search's result once failed that way).
+expect.set_options(timeout=20_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
