@@ -22,6 +22,7 @@ from db.billing.models import Contrat
 from db.equipment.models import Equipement
 from db.interventions.models import HistoriqueIntervention
 from db.interventions.service._shared import find_intervention
+from db.interventions.service.common import PRIORITE_LABELS, STATUT_LABELS, TYPE_LABELS
 from db.people.models import Client, Technicien, User
 from db.validation import BUSINESS_TZ, clamp_int
 
@@ -40,28 +41,6 @@ ACTION_LABELS = {
     "upload_document": "Document ajouté",
     "planification": "Planification",
     "annulation": "Annulation",
-}
-STATUT_LABELS = {
-    "ouverte": "Ouverte",
-    "affectee": "Affectée",
-    "en_cours": "En cours",
-    "en_attente": "En attente",
-    "cloturee": "Clôturée",
-    "annulee": "Annulée",
-    "archivee": "Archivée",
-}
-PRIORITE_LABELS = {
-    "urgente": "Urgente",
-    "haute": "Haute",
-    "normale": "Normale",
-    "basse": "Basse",
-    "programmee": "Programmée",
-}
-TYPE_LABELS = {
-    "corrective": "Corrective",
-    "preventive": "Préventive",
-    "ameliorative": "Améliorative",
-    "diagnostic": "Diagnostic",
 }
 # Field -> French label, in the order the changes are shown. Fields not listed here (ids of
 # the audit's own bookkeeping: message_id, conversation_id, document_id …) are not shown.
