@@ -38,12 +38,14 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# pytest runs two workers (the machine kind has 2 cores), whole files per worker so that a
+# module's committed fixtures stay in one process; each worker has its own test database.
 test: $(VENV)/.installed-dev
 	bash .ci/install_browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy  # db/ ui/ pages/ app.py, settings in pyproject.toml
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # The production path: a plain PostgreSQL server (Debian's package, installed if missing), a
 # non-superuser owner, the app role's password from MIF_APP_DB_PASSWORD; migrate, seed and the

@@ -60,7 +60,7 @@ def technician_passwords(owner_engine: Engine) -> Iterator[dict[int, str]]:
 
 def open_file(page: Page, base_url: str, intervention_id: int) -> None:
     page.goto(f"{base_url}{PAGE}?id={intervention_id}")
-    page.get_by_role("heading", name=re.compile(f"^#{intervention_id} ")).wait_for()
+    page.get_by_role("heading", name=re.compile(f"^#{intervention_id} ")).wait_for(timeout=60_000)
     wait_idle(page)
 
 
@@ -99,7 +99,9 @@ def test_a_request_goes_from_the_client_to_the_rating(
     wait_idle(client)
     click_and_wait(client, "Envoyer la demande")
     # The new request's file opens.
-    client.get_by_role("heading", name=re.compile(re.escape(title))).wait_for()
+    # A page that creates, stores a photo and opens the file: slower when the two test workers
+    # share the machine's cores.
+    client.get_by_role("heading", name=re.compile(re.escape(title))).wait_for(timeout=60_000)
     wait_idle(client)
     iid = _scalar(owner_engine, "SELECT id FROM interventions WHERE titre = :t", t=title)
     assert iid is not None, "the request was not created"
@@ -128,7 +130,7 @@ def test_a_request_goes_from_the_client_to_the_rating(
     shot(manager, "flow_2_manager_board")
     expect(manager.get_by_text(title)).to_be_visible()  # its card, alone after the search
     manager.get_by_role("button", name="Ouvrir la fiche").click()
-    manager.get_by_role("heading", name=re.compile(f"^#{iid} ")).wait_for()
+    manager.get_by_role("heading", name=re.compile(f"^#{iid} ")).wait_for(timeout=60_000)
     wait_idle(manager)
     # The card's button leaves the file's address in the browser: the file's next button
     # reruns that address (a page link to the page being shown did not update it).
