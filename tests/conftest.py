@@ -13,9 +13,8 @@ from collections.abc import Iterator
 # Before anything builds an engine: point the app and the CLI at the test database. Under
 # pytest-xdist (`make test` runs two workers) each worker has a database of its own
 # (mif_test_gw0, mif_test_gw1 ...), so no test sees another worker's committed rows.
-_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-os.environ["MIF_DB_NAME"] = os.environ.get("MIF_TEST_DB", "mif_test") + (
-    f"_{_WORKER}" if _WORKER else ""
+os.environ["MIF_DB_NAME"] = "_".join(
+    filter(None, (os.environ.get("MIF_TEST_DB", "mif_test"), os.environ.get("PYTEST_XDIST_WORKER")))
 )
 os.environ.setdefault("MIF_COOKIE_KEY", "tests-only-cookie-key-0123456789abcdef-xyz")
 
