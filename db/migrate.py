@@ -125,6 +125,9 @@ def enable_app_login(url: URL) -> None:
 # "tuple concurrently updated" (XX000). The failed revision rolled back as a whole, so running
 # it again is safe.
 ROLE_RACE = "tuple concurrently updated"
+# The same race on a new server: both see no role yet and both CREATE ROLE; the second fails on
+# the catalogue's unique index, and its retry then finds the role there.
+ROLE_CREATE_RACE = "pg_authid_rolname_index"
 ROLE_RACE_ATTEMPTS = 5
 
 
@@ -135,7 +138,9 @@ def _retrying_role_races(step: Callable[[], None]) -> None:
             return
         except (DBAPIError, psycopg.Error) as exc:
             # SQL files run on the driver connection (db.sqlfiles): psycopg's own error then.
-            if ROLE_RACE not in str(exc) or attempt == ROLE_RACE_ATTEMPTS:
+            message = str(exc)
+            raced = ROLE_RACE in message or ROLE_CREATE_RACE in message
+            if not raced or attempt == ROLE_RACE_ATTEMPTS:
                 raise
             time.sleep(0.3 * attempt)
 
