@@ -1,10 +1,10 @@
 """Login gate: a login form checked by the database, lock-out, revocable sessions.
 
 The app role never reads a password hash, nor any user on a logged-out run. Signing in goes
-through ``db.people.auth.login`` (the database's ``auth_login_salt`` / ``auth_login_check``:
-attempts on one account are serialised, five failures in a row lock it for 15 minutes, every
-comparison is recorded in ``login_events``). One run of the app goes through ``open_gate()``
-first:
+through the login steps of ``db.people.auth`` (the database's ``auth_login_salt`` /
+``auth_login_check``: attempts on one account are serialised, five failures in a row lock it
+for 15 minutes, every comparison is recorded in ``login_events``). One run of the app goes
+through ``open_gate()`` first:
 
 * a user already logged in is looked up again (``db.people.auth.session_user``): a
   deactivated user, or one whose sessions were revoked (logout), is logged out at once;
@@ -438,11 +438,18 @@ class LoginAttempt:
     def _check(self) -> None:
         result: auth.LoginResult | None = None
         try:
+            # Two short transactions around the hash: bcrypt (~0.25 CPU-s at cost 12, more
+            # when many users sign in at once) holds no pooled connection. Held inside one
+            # transaction, 20 sign-ins at once took every connection of the pool (5 + 10),
+            # and the pages of users already in waited for one.
             with session_scope() as s:
-                result = auth.login(
+                challenge = auth.login_challenge(session=s, username=self.username)
+            candidate = auth.login_candidate(challenge, self.password)
+            with session_scope() as s:
+                result = auth.login_check(
                     session=s,
-                    username=self.username,
-                    password=self.password,
+                    challenge=challenge,
+                    candidate=candidate,
                     client_ip=self.client_ip,
                     user_agent=self.user_agent,
                 )

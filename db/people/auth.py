@@ -5,7 +5,8 @@ The app role never reads a password hash (nor the ``users`` table at all here). 
 1. ``auth_login_salt(username)``: the bcrypt salt prefix of the account (a stable fake one for
    an unknown account, NULL while it is locked);
 2. the typed password hashed here with that salt (bcrypt's cost is paid by the app, outside
-   any database lock);
+   any database lock, and in the app outside any transaction: no pooled connection waits on
+   it);
 3. ``auth_login_check(...)``: the database locks the account's row, compares the hashes,
    counts failures (the 5th in a row locks the account for 15 minutes) and records the attempt
    in ``login_events``. Attempts on one account are serialised, so no more than 5 passwords are
@@ -161,35 +162,68 @@ def _candidate(password: object, salt: str) -> str:
 # --------------------------------------------------------------------------- verbs
 
 
-def login(
-    *,
-    session: Session,
-    username: str,
-    password: str,
-    client_ip: str | None = None,
-    user_agent: str | None = None,
-) -> LoginResult:
-    """One sign-in attempt, checked and counted by the database (see the module docstring).
+@dataclass(frozen=True)
+class LoginChallenge:
+    """First step of a sign-in: the account's name and bcrypt salt, read in a short transaction.
 
-    Never raises for bad input: an empty or unusable name is refused, an unusable password
-    (empty, over 72 bytes, NUL, lone surrogate) is a wrong password like any other (counted).
-    Database errors propagate (``DBAPIError``). The caller commits: the attempt counts only
-    once its transaction is committed, and the account stays locked meanwhile for the others.
+    ``decided`` is the outcome when no password needs hashing (an unusable name, an account
+    locked right now); otherwise ``login_candidate`` hashes the typed password with ``salt``.
+    """
+
+    username: str = ""
+    salt: str = ""
+    decided: LoginResult | None = None
+
+
+def login_challenge(*, session: Session, username: str) -> LoginChallenge:
+    """Step 1 of a sign-in: ``auth_login_salt`` for the typed name (a plain read, no lock).
+
+    The caller may end the transaction right after it: the bcrypt hash that follows takes
+    ~0.25 CPU-s and needs no database connection, so no pooled connection waits on it.
     """
     name = normalize_username(username)
     if name is None:
-        return LoginResult(LoginOutcome.refuse)
+        return LoginChallenge(decided=LoginResult(LoginOutcome.refuse))
     salt = session.execute(text("SELECT auth_login_salt(:u)"), {"u": name}).scalar_one()
     if salt is None:
-        return LoginResult(LoginOutcome.verrouille)
-    candidate = _candidate(password, salt)
+        return LoginChallenge(username=name, decided=LoginResult(LoginOutcome.verrouille))
+    return LoginChallenge(username=name, salt=str(salt))
+
+
+def login_candidate(challenge: LoginChallenge, password: object) -> str:
+    """Step 2 of a sign-in: the typed password hashed with the account's salt (bcrypt's cost).
+
+    Pure computation, no session: bcrypt releases the GIL, so several sign-ins of one process
+    hash in parallel on as many cores as the process may use. '' (matches nothing) for an
+    unusable password or a challenge already decided.
+    """
+    if challenge.decided is not None:
+        return ""
+    return _candidate(password, challenge.salt)
+
+
+def login_check(
+    *,
+    session: Session,
+    challenge: LoginChallenge,
+    candidate: str,
+    client_ip: str | None = None,
+    user_agent: str | None = None,
+) -> LoginResult:
+    """Step 3 of a sign-in: ``auth_login_check`` locks the account, compares and counts.
+
+    The lock-out is decided here, under the row lock, whatever step 1 saw: an account locked
+    between the two steps is answered "locked" without any comparison. The caller commits.
+    """
+    if challenge.decided is not None:
+        return challenge.decided
     row = session.execute(
         text(
             "SELECT outcome, attempts, locked_until, authenticated_at"
             " FROM auth_login_check(:u, :candidate, :ip, :agent)"
         ),
         {
-            "u": name,
+            "u": challenge.username,
             "candidate": candidate,
             "ip": _db_text(client_ip, MAX_IP_CHARS),
             "agent": _db_text(user_agent, MAX_USER_AGENT_CHARS),
@@ -200,6 +234,34 @@ def login(
         attempts=row.attempts,
         locked_until=row.locked_until,
         authenticated_at=row.authenticated_at,
+    )
+
+
+def login(
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    client_ip: str | None = None,
+    user_agent: str | None = None,
+) -> LoginResult:
+    """One sign-in attempt, checked and counted by the database (see the module docstring).
+
+    The three steps (``login_challenge``, ``login_candidate``, ``login_check``) in one
+    transaction. The app runs them in two transactions instead, so that no connection is held
+    while bcrypt hashes (``ui.auth``). Never raises for bad input: an empty or unusable name is
+    refused, an unusable password (empty, over 72 bytes, NUL, lone surrogate) is a wrong
+    password like any other (counted). Database errors propagate (``DBAPIError``). The caller
+    commits: the attempt counts only once its transaction is committed, and the account stays
+    locked meanwhile for the others.
+    """
+    challenge = login_challenge(session=session, username=username)
+    return login_check(
+        session=session,
+        challenge=challenge,
+        candidate=login_candidate(challenge, password),
+        client_ip=client_ip,
+        user_agent=user_agent,
     )
 
 

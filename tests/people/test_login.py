@@ -286,6 +286,63 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(conn, as_app: Sessio
     assert (row["failed_login_count"], row["locked_until"]) == (5, result.locked_until)
 
 
+def test_the_login_steps_sign_in_with_the_hash_computed_outside_the_database(
+    conn, as_app: Session
+) -> None:
+    # The app reads the salt, lets its transaction go, hashes, then checks in a second one.
+    user_id, username = new_account(conn)
+    challenge = auth.login_challenge(session=as_app, username=f" {username.upper()}")
+    assert challenge.decided is None and SALT_RE.match(challenge.salt)
+    candidate = auth.login_candidate(challenge, PASSWORD)
+    assert candidate == user_row(conn, user_id)["hashed_password"]
+    result = auth.login_check(session=as_app, challenge=challenge, candidate=candidate)
+    assert result.ok
+    assert events(conn, user_id=user_id) == ["succes"]
+
+
+def test_an_account_locked_between_the_salt_and_the_check_is_not_compared(
+    conn, as_app: Session
+) -> None:
+    user_id, username = new_account(conn)
+    challenge = auth.login_challenge(session=as_app, username=username)
+    candidate = auth.login_candidate(challenge, PASSWORD)
+    as_owner(
+        conn,
+        "UPDATE users SET failed_login_count = 5,"
+        " locked_until = now() + interval '10 minutes' WHERE id = :i",
+        i=user_id,
+    )
+    result = auth.login_check(session=as_app, challenge=challenge, candidate=candidate)
+    assert result.was_locked and not result.ok
+    assert events(conn, user_id=user_id) == []
+
+
+@pytest.mark.parametrize("username", ["", "   ", "a\x00b", "x" * 500])
+def test_an_unusable_name_is_refused_at_the_first_step_without_hashing(
+    as_app: Session, username: str
+) -> None:
+    challenge = auth.login_challenge(session=as_app, username=username)
+    assert challenge.decided is not None
+    assert challenge.decided.outcome is auth.LoginOutcome.refuse
+    assert auth.login_candidate(challenge, PASSWORD) == ""
+    assert auth.login_check(session=as_app, challenge=challenge, candidate="x") is (
+        challenge.decided
+    )
+
+
+def test_a_locked_account_is_answered_at_the_first_step(conn, as_app: Session) -> None:
+    user_id, username = new_account(conn, failed_login_count=5)
+    as_owner(
+        conn,
+        "UPDATE users SET locked_until = now() + interval '10 minutes' WHERE id = :i",
+        i=user_id,
+    )
+    challenge = auth.login_challenge(session=as_app, username=username)
+    assert challenge.decided is not None and challenge.decided.was_locked
+    assert auth.login_candidate(challenge, PASSWORD) == ""
+    assert events(conn, user_id=user_id) == []
+
+
 def test_failures_while_locked_do_not_extend_the_lock(conn, as_app: Session) -> None:
     user_id, username = new_account(conn)
     for _ in range(auth.MAX_FAILED_LOGINS):
