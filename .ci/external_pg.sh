@@ -44,6 +44,25 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     $SUDO apt-get update -q
     $SUDO apt-get install -y -q --no-install-recommends postgresql
 fi
+# Debian's server reads the system's time-zone data; the app pins the IANA release of 2026
+# (Morocco on UTC+0 since 20 September 2026, db/tz.py). An older system copy is updated from
+# the distribution, else the database would write times an hour off.
+step "Time-zone data of the system"
+if ! "$PYTHON" - <<'PY'
+import sys
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+with open("/usr/share/zoneinfo/Africa/Casablanca", "rb") as f:
+    system = ZoneInfo.from_file(f)
+sys.exit(datetime(2026, 11, 23, 12, tzinfo=UTC).astimezone(system).utcoffset().total_seconds() != 0)
+PY
+then
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -q
+    $SUDO apt-get install -y -q --no-install-recommends tzdata
+fi
+dpkg-query -W -f='tzdata ${Version}\n' tzdata 2>/dev/null || true
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 "$PGBIN/postgres" --version
 

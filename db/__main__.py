@@ -124,6 +124,21 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _time_zone_state() -> str:
+    """Whether the database server and the app agree on the business zone's offset now."""
+    from sqlalchemy import create_engine, pool
+
+    from db.tz import BUSINESS_ZONE, database_offset_disagreement
+
+    engine = create_engine(config.owner_url(), poolclass=pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            agreed = f"{BUSINESS_ZONE}, serveur et application d'accord"
+            return database_offset_disagreement(conn) or agreed
+    finally:
+        engine.dispose()
+
+
 def cmd_status(_args: argparse.Namespace) -> int:
     """Where the database is, and what is wrong with it if anything.
 
@@ -145,6 +160,8 @@ def cmd_status(_args: argparse.Namespace) -> int:
     if diagnosis.revision is not None:
         print(f"Révision : {diagnosis.revision}" + (" (à jour)" if diagnosis.ok else ""))
     print(f"État : {diagnosis.message}")
+    if diagnosis.ok:
+        print(f"Fuseau horaire : {_time_zone_state()}")
     return {"up_to_date": 0, "missing": 1, "not_migrated": 1}.get(diagnosis.state, 2)
 
 

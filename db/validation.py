@@ -28,11 +28,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from db.errors import ServiceError
+from db.tz import BUSINESS_TZ as BUSINESS_TZ  # re-exported: pages take the zone from here
 
-BUSINESS_TZ = ZoneInfo("Africa/Casablanca")
 INT4_MAX = 2**31 - 1
 MIN_DATE = date(1900, 1, 1)
 # Dates a user may ask about (filters, report periods): wide, but far from year 9999 so that

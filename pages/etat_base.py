@@ -53,6 +53,9 @@ for column, (label, value) in zip(st.columns(len(facts)), facts, strict=True):
         st.caption(label)
         st.markdown(f"**{md_escape(value)}**")
 
+if status.time_zone_warning:
+    st.warning(status.time_zone_warning, icon=":material/schedule:")
+
 st.subheader(t("dbstatus.tables"))
 st.caption(
     t(

@@ -12,14 +12,12 @@ import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from db.tz import BUSINESS_TZ
 from ui.i18n import t
 
-try:
-    LOCAL_TZ: ZoneInfo | None = ZoneInfo("Africa/Casablanca")
-except ZoneInfoNotFoundError:  # pragma: no cover - system without tz database
-    LOCAL_TZ = None
+LOCAL_TZ: ZoneInfo | None = BUSINESS_TZ  # the pinned IANA copy (db.tz), never the system's
 
 DATE_FORMAT = "%d/%m/%Y"
 DATETIME_FORMAT = "%d/%m/%Y %H:%M"

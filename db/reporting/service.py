@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -41,9 +40,9 @@ from db.interventions.models import (
 from db.people.models import Client, Technicien, User
 from db.planning.models import Planning
 from db.stock.models import PieceDetachee
+from db.tz import BUSINESS_TZ, database_offset_disagreement
 from db.validation import clamp_int, clean_bool, clean_date, clean_datetime, clean_id
 
-BUSINESS_TZ = ZoneInfo("Africa/Casablanca")
 LIST_LIMIT = 20
 MAX_LIST_LIMIT = 500
 CONTRACT_HORIZON_DAYS = 30
@@ -496,6 +495,8 @@ class DatabaseStatus:
     table_rows: list[tuple[str, int]]
     # Tables whose count is PostgreSQL's estimate (above EXACT_COUNT_BELOW rows).
     estimated: frozenset[str] = frozenset()
+    # Set when the server's time-zone data disagrees with the app's (db.tz): French sentence.
+    time_zone_warning: str | None = None
 
     @property
     def up_to_date(self) -> bool:
@@ -562,4 +563,5 @@ def database_status(*, session: Session) -> DatabaseStatus:
         head=head_revision(),
         table_rows=sorted(rows),
         estimated=estimated,
+        time_zone_warning=database_offset_disagreement(session),
     )
