@@ -113,7 +113,11 @@ step "python -m db seed"
 step "python -m db status"
 "$PYTHON" -m db status
 
+# Two workers as in `make test` (a test database each), unless arguments choose otherwise.
 step "pytest -m 'not browser'"
+if [ "$#" -eq 0 ]; then
+    set -- -n 2 --dist loadfile
+fi
 "$ROOT/.venv/bin/pytest" -m "not browser" -p no:cacheprovider "$@"
 
 step "done: migrate, seed and tests passed on $("$PGBIN/postgres" --version)"
