@@ -10,8 +10,8 @@ through ``open_gate()`` first:
   deactivated user, or one whose sessions were revoked (logout), is logged out at once;
 * the current user becomes ``st.session_state["actor"]`` (``db.session.Actor``) for the pages.
 
-A submitted login is never lost. Any rerun request (the cookie manager's component sends the
-browser's cookies as soon as its page has loaded, which can be seconds late) stops the run under
+A submitted login is never lost. Any rerun request (a cookie component of the library answers
+as soon as its page has loaded, which can be seconds late) stops the run under
 way at its next Streamlit call, ``st.session_state`` reads and writes included, and with
 Streamlit's fast reruns the next run starts at once, alongside the stopped one still busy in
 the database: the button press, and anything the stopped run would have written, are gone. So
@@ -22,7 +22,8 @@ waits for that outcome, and whichever run comes next applies it (signed in, or t
 not under the form) before removing the attempt.
 
 The login form is ours; streamlit-authenticator only provides the login cookie (a signed token
-of username + expiry, issued by its cookie controller) and clears its session keys at logout.
+of username + expiry, issued by its cookie controller, whose components are rendered only on the
+runs that write the cookie) and clears its session keys at logout.
 A signed-in session fills the library's keys (``authentication_status``, ``username``,
 ``name``, ``email``, ``roles``) as its own login would. The browser may keep the cookie after a
 logout: logging out stamps ``users.sessions_revoked_at`` (``auth_end_sessions``, as the user
@@ -245,24 +246,27 @@ def first_run_of_session() -> bool:
 class Gate:
     """Outcome of the gate for this run."""
 
-    authenticator: stauth.Authenticate
+    authenticator: stauth.Authenticate | None  # only on runs that write the cookie
     key: str
     user: auth.SessionUser | None
     sidebar: DeltaGenerator | None = None  # where the sidebar's user block goes
 
 
-def _issue_cookie(authenticator: stauth.Authenticate) -> None:
-    """Send the login cookie until the browser confirms it has stored it.
+def _cookie_to_issue() -> bool:
+    """True while the login cookie must be sent: after a form login, until the browser
+    confirms it has stored it.
 
     The login run goes on to the user's page (or reruns), and the library's cookie component
     is often removed or cancelled before the browser has run it. So the first logged-in runs
     send it again (its component keeps one identity, ``key="set"``), until the component
     reports success: its value, under that key, becomes True.
     """
+    if not st.session_state.get(ISSUE_COOKIE_KEY):
+        return False
     if st.session_state.get(COOKIE_SET_KEY) is True:
         st.session_state.pop(ISSUE_COOKIE_KEY, None)
-        return
-    authenticator.cookie_controller.set_cookie()
+        return False
+    return True
 
 
 def _unavailable() -> None:
@@ -329,26 +333,35 @@ def open_gate() -> Gate:
             _unavailable()
             st.stop()
 
-    # The library renders its (invisible) cookie components where it is called: once logged
-    # in, at the bottom of the sidebar (``sidebar`` is the slot above them for the user's
-    # block), so pages start at the top; logged out, in one container at the top of the page,
-    # so the login form keeps its place from one run to the next.
+    # The library's cookie components (invisible iframes) are rendered only on the runs that
+    # write the cookie: issuing it after a login, deleting it at a logout. The app reads the
+    # cookie from the request (``st.context.cookies``), never from the library's "getAll"
+    # component, whose every first load in a browser made the server run the whole page again
+    # for nothing (the login form at each visit, the home page after each login), and whose
+    # late load on the login form was what stopped a login under way (see the module
+    # docstring). Where rendered: once logged in, at the bottom of the sidebar (``sidebar`` is
+    # the slot above them for the user's block), so pages start at the top; logged out, in one
+    # container at the top of the page, so the login form keeps its place.
+    issue_cookie = user is not None and _cookie_to_issue()
+    ending = logout_requested or (authenticated and user is None)
+    authenticator: stauth.Authenticate | None = None
     sidebar = None
     with st.sidebar if user is not None else st.container():
         if user is not None:
             sidebar = st.container()
-        # No credentials: the library never checks a password here, it only carries the
-        # cookie and the logout.
-        authenticator = stauth.Authenticate(
-            {"usernames": {}}, COOKIE_NAME, key, COOKIE_EXPIRY_DAYS, auto_hash=False
-        )
-        if logout_requested:
-            _end_session(authenticator, revoke=True, notice="auth.logged_out")
-        elif authenticated and user is None:
-            # Deactivated, deleted, or logged out from another window: no more access.
-            _end_session(authenticator, revoke=False, notice="auth.session_ended")
-        elif user is not None and st.session_state.get(ISSUE_COOKIE_KEY):
-            _issue_cookie(authenticator)
+        if issue_cookie or ending:
+            # No credentials: the library never checks a password here, it only carries the
+            # cookie and the logout.
+            authenticator = stauth.Authenticate(
+                {"usernames": {}}, COOKIE_NAME, key, COOKIE_EXPIRY_DAYS, auto_hash=False
+            )
+            if logout_requested:
+                _end_session(authenticator, revoke=True, notice="auth.logged_out")
+            elif ending:
+                # Deactivated, deleted, or logged out from another window: no more access.
+                _end_session(authenticator, revoke=False, notice="auth.session_ended")
+            else:
+                authenticator.cookie_controller.set_cookie()
     if user is not None:
         _remember(user)
     else:
@@ -506,7 +519,7 @@ def _settle_pending_login() -> auth.SessionUser | None:
         st.session_state[LOGIN_ERROR_KEY] = ("auth.unavailable", {}, ":material/cloud_off:")
     elif attempt.user is not None and attempt.authenticated_at is not None:
         _sign_in(attempt.user, attempt.authenticated_at)
-        # Sent by the next runs until the browser reports it stored (``_issue_cookie``).
+        # Sent by the next runs until the browser reports it stored (``_cookie_to_issue``).
         st.session_state[ISSUE_COOKIE_KEY] = True
     else:
         # No refusal recorded: the check failed unexpectedly (its run shows the error).
