@@ -1,13 +1,16 @@
 """Concurrent users on Streamlit's websocket protocol: no browser competes for the server's CPU.
 
-``python -m bench.ws_load --users 1 5 10 20 --duration 60 [--backends 2] [--json F]``
+``python -m bench.ws_load --users 1 5 10 20 --duration 60 [--ramp 10] [--think 2] [--backends 2]
+[--json F]``
 
 Each simulated user is what a browser tab says to the server, and nothing else: one websocket on
 ``/_stcore/stream`` and ``rerun_script`` BackMsgs (``ClientState``: page hash, query string,
 widget states), reading the ForwardMsgs back. A user opens the app (the login form), submits it
 (the form's two text inputs and its submit button, ids read from the deltas), then loops over
 the registry list, a search, a machine's detail and the home page for ``--duration`` seconds,
-with ``--think`` seconds between two actions (0: as fast as the server answers).
+with ``--think`` seconds between two actions (0: as fast as the server answers). The N users
+start all at once (``--ramp 0``, the default: N logins at the same instant), or spread evenly over
+``--ramp`` seconds (user i opens the app at i × ramp / N, as a load tool's spawn rate does).
 
 An action is timed from sending its BackMsg to the ``script_finished`` (successfully) of the run
 that shows the page, whose content is checked (login: the home page's title; list and search:
@@ -107,6 +110,14 @@ def own_cpu_seconds() -> float:
     """CPU time of this process (the driver)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def start_offsets(users: int, ramp: float) -> list[float]:
+    """When each user opens the app, in seconds after the start: all at 0 without a ramp,
+    else evenly spread over ``ramp`` (one every ramp / N seconds)."""
+    if ramp <= 0 or users <= 0:
+        return [0.0] * max(0, users)
+    return [i * ramp / users for i in range(users)]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -439,8 +450,12 @@ async def simulate_user(
     think: float,
     results: Results,
     target: Target,
+    start_after: float = 0.0,
 ) -> None:
-    """One simulated user: open, log in, then loop over the actions for ``duration`` seconds."""
+    """One simulated user: after ``start_after`` seconds open, log in, then loop over the
+    actions for ``duration`` seconds."""
+    if start_after > 0:
+        await asyncio.sleep(start_after)
     user = User(base_url)
     scenario = Scenario(user, ACCOUNTS[index % len(ACCOUNTS)], target)
     try:
@@ -580,9 +595,15 @@ def deploy(backends: int, port: int, proxy_port: int, log: Path) -> Deployment:
 
 
 async def run_n(
-    deployment: Deployment, n: int, duration: float, think: float, target: Target
+    deployment: Deployment,
+    n: int,
+    duration: float,
+    think: float,
+    target: Target,
+    ramp: float = 0.0,
 ) -> dict[str, Any]:
-    """N users at once for ``duration`` seconds after their login; the summary."""
+    """N users, started at once or over ``ramp`` seconds, each for ``duration`` seconds after
+    its login; the summary."""
     results = Results()
     pids = [p.pid for p in deployment.apps]
     cpu0 = [cpu_seconds(pid) for pid in pids]
@@ -591,7 +612,10 @@ async def run_n(
     load_before = loadavg()
     start = time.perf_counter()
     await asyncio.gather(
-        *(simulate_user(deployment.url, i, duration, think, results, target) for i in range(n))
+        *(
+            simulate_user(deployment.url, i, duration, think, results, target, offset)
+            for i, offset in enumerate(start_offsets(n, ramp))
+        )
     )
     wall = time.perf_counter() - start
     server_cpu = sum(cpu_seconds(pid) - c for pid, c in zip(pids, cpu0, strict=True))
@@ -603,6 +627,7 @@ async def run_n(
         "pinning": deployment.pinned,
         "duration_s": duration,
         "think_s": think,
+        "ramp_s": ramp,
         "wall_s": round(wall, 1),
         "actions_per_s": round(done / wall, 2) if wall else 0.0,
         "server_cpu_s": round(server_cpu, 2),
@@ -612,6 +637,13 @@ async def run_n(
         if deployment.proxy
         else None,
         "driver_cpu_s": round(own_cpu_seconds() - own0, 2),
+        # The driver and the proxy share the machine's cores with the app processes.
+        "driver_cpu_s_per_action": round((own_cpu_seconds() - own0) / max(1, actions), 4),
+        "proxy_cpu_s_per_action": round(
+            (cpu_seconds(deployment.proxy.pid) - proxy0) / max(1, actions), 4
+        )
+        if deployment.proxy
+        else None,
         "component_reruns": results.settle_runs,
         "loadavg_before": load_before,
         "loadavg_after": loadavg(),
@@ -634,6 +666,7 @@ def print_summary(summary: dict[str, Any]) -> None:
     """One table per N: action, count, failures, p50 / p95 / max in seconds."""
     print(
         f"\nN={summary['users']}  backends={summary['backends']} ({summary['pinning']})"
+        f"  ramp {summary['ramp_s']:g} s  think {summary['think_s']:g} s"
         f"  {summary['actions_per_s']:.2f} actions/s"
         f"  server CPU {summary['server_cpu_s_per_action']:.3f} s/action"
         f"  RSS {'+'.join(str(r) for r in summary['server_rss_mb'])} MB"
@@ -662,6 +695,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, nargs="+", default=[1, 5, 10, 20])
     parser.add_argument("--duration", type=float, default=60.0, help="seconds after login")
     parser.add_argument("--think", type=float, default=0.0, help="pause before each action")
+    parser.add_argument(
+        "--ramp", type=float, default=0.0, help="seconds over which the users start (0: at once)"
+    )
     parser.add_argument("--backends", type=int, default=1, help="app processes (proxy if > 1)")
     parser.add_argument("--port", type=int, default=8601, help="first app port")
     parser.add_argument("--proxy-port", type=int, default=8600)
@@ -686,7 +722,9 @@ def main(argv: list[str] | None = None) -> int:
             # one user per process goes once through every action first, not measured.
             asyncio.run(run_n(deployment, max(1, len(deployment.apps)), 0.0, 0.0, target))
         for n in args.users:
-            summary = asyncio.run(run_n(deployment, n, args.duration, args.think, target))
+            summary = asyncio.run(
+                run_n(deployment, n, args.duration, args.think, target, args.ramp)
+            )
             print_summary(summary)
             summaries.append(summary)
     finally:

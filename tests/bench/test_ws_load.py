@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy.engine import URL
 
 from bench import proxy
-from bench.ws_load import ACTIONS
+from bench.ws_load import ACTIONS, start_offsets
 from db import config, migrate, seed
 
 pytestmark = pytest.mark.slow
@@ -52,6 +52,7 @@ def test_one_user_logs_in_and_completes_every_action_without_failure(
 ) -> None:
     results = tmp_path / "ws_load.json"
     command = [sys.executable, "-m", "bench.ws_load", "--users", "1", "--duration", "3"]
+    command += ["--ramp", "0.5"]
     command += ["--port", str(free_port()), "--json", str(results)]
     command += ["--log", str(tmp_path / "server.log")]
     env = dict(os.environ, MIF_DB_NAME=LOAD_DB)
@@ -63,6 +64,8 @@ def test_one_user_logs_in_and_completes_every_action_without_failure(
 
     (summary,) = json.loads(results.read_text(encoding="utf-8"))
     assert summary["users"] == 1
+    assert summary["ramp_s"] == 0.5
+    assert summary["driver_cpu_s_per_action"] > 0
     for action in ACTIONS:
         row = summary["actions"][action]
         assert row["failures"] == 0, (action, summary["errors"])
@@ -93,3 +96,10 @@ def test_the_proxy_sends_a_new_client_to_the_backend_with_fewest_connections() -
     assert proxy.Proxy(backends).choose(set()) == 1
     assert proxy.Proxy(backends).choose({1}) == 0
     assert proxy.Proxy(backends).choose({0, 1}) is None
+
+
+def test_users_start_all_at_once_without_a_ramp_and_evenly_spread_with_one() -> None:
+    assert start_offsets(4, 0) == [0.0, 0.0, 0.0, 0.0]
+    assert start_offsets(4, 10) == [0.0, 2.5, 5.0, 7.5]
+    assert start_offsets(20, 10)[-1] == 9.5  # one user every 0.5 s, as a spawn rate of 2/s
+    assert start_offsets(0, 10) == []
