@@ -1529,10 +1529,18 @@ BULK_DERIVE: tuple[tuple[str, str], ...] = (
         "INSERT INTO historiques_interventions (intervention_id, user_id, action, description,"
         " ancienne_valeur, nouvelle_valeur, horodatage, adresse_ip, user_agent)"
         " SELECT i.id, (SELECT app_current_user_id()), 'creation',"
-        " 'Création de l''intervention', NULL, to_jsonb(i) - 'created_at' - 'updated_at', now(),"
+        " 'Création de l''intervention', NULL,"
+        " to_jsonb(i) - 'created_at' - 'updated_at' - 'planifiee', now(),"
         " (SELECT NULLIF(current_setting('app.client_ip', true), '')::inet),"
         " (SELECT NULLIF(current_setting('app.user_agent', true), ''))"
         " FROM interventions i ORDER BY i.id",
+    ),
+    (
+        # trg_planning_planifiee: an intervention with a slot is marked planned (the audit
+        # trigger leaves the derived flag out of the trail, as the creation rows above do)
+        "planned",
+        "UPDATE interventions i SET planifiee = true FROM planning p"
+        " WHERE p.intervention_id = i.id",
     ),
     (
         # trg_contrats_usage / trg_interventions_contrat_usage

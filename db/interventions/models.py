@@ -168,6 +168,10 @@ class Intervention(Timestamps, Base):
     cout_reel: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     notes_techniques: Mapped[str | None] = mapped_column(Text)
     satisfaction_client: Mapped[int | None] = mapped_column(Integer)
+    # Derived, not in the ERD (revision 0016): true when the intervention has its slot in
+    # ``planning``. Kept by the database (trg_planning_planifiee) and refused when written by
+    # hand (intervention_planifiee); it lets the unplanned list be a partial-index range.
+    planifiee: Mapped[bool] = mapped_column(Boolean, server_default="false")
 
 
 class InterventionTechnicien(Timestamps, Base):

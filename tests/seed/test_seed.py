@@ -199,6 +199,29 @@ def test_the_demo_technician_has_work_today_or_this_week_and_the_demo_client_has
     assert client_open >= 1
 
 
+def test_an_intervention_is_marked_planned_exactly_when_it_has_a_slot(seeded: Connection):
+    # interventions.planifiee (revision 0016): the planning trigger's work, or the bulk path's
+    assert (
+        _one(
+            seeded,
+            "SELECT count(*) FROM interventions i WHERE i.planifiee IS DISTINCT FROM"
+            " EXISTS (SELECT 1 FROM planning p WHERE p.intervention_id = i.id)",
+        )
+        == 0
+    )
+    assert _one(seeded, "SELECT count(*) FROM interventions WHERE planifiee") == _one(
+        seeded, "SELECT count(*) FROM planning"
+    )
+    # derived, never in the audit trail
+    assert (
+        _one(
+            seeded,
+            "SELECT count(*) FROM historiques_interventions WHERE nouvelle_valeur ? 'planifiee'",
+        )
+        == 0
+    )
+
+
 def test_every_seeded_intervention_has_its_creation_audit_row_with_the_full_row(
     seeded: Connection,
 ):
@@ -326,6 +349,7 @@ DERIVED: dict[str, str] = {
     " FROM interventions",
     "occupations": "SELECT o.technicien_id, o.periode, o.intervention_id, o.absence_id"
     " FROM planning_occupations o",
+    "planned": "SELECT id, planifiee FROM interventions",
 }
 
 

@@ -6,7 +6,7 @@
   row-level security (a technician sees their interventions' slots, a client its company's);
 * ``unplanned_interventions(*, session, limit=50)`` → ``list[UnplannedRow]``: ``ouverte`` /
   ``affectee`` interventions without a slot, most urgent first (priority, deadline), read
-  from the board's per-status indexes;
+  from the per-status partial indexes of the unplanned ones (revision 0016);
 * ``create_slot``, ``move_slot`` (checked against the ``date_modification`` the user saw),
   ``annotate_slot``, ``delete_slot``: managers only; ``confirm_slot``: managers, or a
   technician on their own slots;
@@ -178,8 +178,13 @@ def list_slots(
     return [_slot(r) for r in session.execute(text(sql), params)]
 
 
-# One LIMITed range per status on the board's partial indexes (priorite, date_limite, id),
-# then merged: bounded by ``limit`` plus the planned ones skipped, never by the history.
+# One LIMITed range per status on the partial indexes idx_intervention_unplanned_<statut>
+# (priorite, date_limite, id) WHERE statut = ... AND NOT planifiee (revision 0016), then merged:
+# the indexes hold only unplanned rows, so each range reads ``limit`` rows at most, at any
+# size. Each WHERE states the index predicate word for word: under row-level security the
+# enum equality is not leakproof, only a predicate it implies makes it an index range. The
+# NOT EXISTS is a belt (one planning look-up per row returned): the flag is derived by
+# trg_planning_planifiee and guarded, but a slot is what "planned" means.
 _UNPLANNED_SQL = text(
     """
     SELECT i.id, i.titre, i.statut::text AS statut, i.priorite::text AS priorite, i.urgence,
@@ -188,12 +193,12 @@ _UNPLANNED_SQL = text(
            u.full_name AS technicien_nom
       FROM (
         (SELECT o.id FROM interventions o
-          WHERE o.statut = 'ouverte'
+          WHERE o.statut = 'ouverte' AND NOT o.planifiee
             AND NOT EXISTS (SELECT 1 FROM planning p WHERE p.intervention_id = o.id)
           ORDER BY o.priorite, o.date_limite, o.id LIMIT :lim)
         UNION ALL
         (SELECT a.id FROM interventions a
-          WHERE a.statut = 'affectee'
+          WHERE a.statut = 'affectee' AND NOT a.planifiee
             AND NOT EXISTS (SELECT 1 FROM planning p WHERE p.intervention_id = a.id)
           ORDER BY a.priorite, a.date_limite, a.id LIMIT :lim)
       ) AS pick
