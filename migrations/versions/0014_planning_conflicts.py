@@ -14,7 +14,8 @@
   ``interventions.date_planifiee`` is its start in both directions;
 * ``technicien_disponibilite_effective(id, at)``: availability today follows the absences;
 * ``equipements.intervalle_maintenance_jours`` (the preventive plan), at most one open
-  preventive intervention per machine (``uq_intervention_preventive_ouverte``), the machines due
+  preventive intervention per machine (``uq_intervention_preventive_ouverte``; on an existing
+  database the extra ones are cancelled first, the one due first is kept), the machines due
   as an index range, and closing a preventive intervention moves ``prochaine_maintenance``
   forward by the interval.
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from alembic import op
+from sqlalchemy import Connection, text
 
 from db import access, sqlfiles
 
@@ -68,8 +70,40 @@ SELECT it.technicien_id, tstzrange(p.date_debut, p.date_fin), p.id, p.interventi
 """
 
 
+# A database that already holds two open preventive interventions on one machine would fail
+# uq_intervention_preventive_ouverte: keep the one due first (earliest deadline, then the
+# oldest) and cancel the others, set-wise, before the index. The audit trigger writes each
+# cancellation's 'changement_statut' row with this reason (app.motif_statut, as a pause's
+# motif); the status rules allow cancelling from every open status.
+DUPLICATE_PREVENTIVE_MOTIF = (
+    "doublon de maintenance préventive : une seule intervention préventive ouverte par"
+    " machine, celle de la première échéance est gardée (mise à jour 0014)"
+)
+CANCEL_DUPLICATE_PREVENTIVES = """
+UPDATE interventions i SET statut = 'annulee'
+  FROM (SELECT id, row_number() OVER (PARTITION BY equipement_id
+                                      ORDER BY date_limite NULLS LAST, date_creation, id) AS rang
+          FROM interventions
+         WHERE type_intervention = 'preventive'
+           AND statut IN ('ouverte', 'affectee', 'en_cours', 'en_attente')) d
+ WHERE d.id = i.id AND d.rang > 1
+"""
+
+
+def cancel_duplicate_preventives(bind: Connection) -> None:
+    """Cancel all but one open preventive intervention per machine (see above)."""
+    bind.execute(
+        text("SELECT set_config('app.motif_statut', :m, true)"),
+        {"m": DUPLICATE_PREVENTIVE_MOTIF},
+    )
+    bind.execute(text(CANCEL_DUPLICATE_PREVENTIVES))
+    # transaction-local, but later revisions run in the same transaction: not their motif
+    bind.execute(text("SELECT set_config('app.motif_statut', '', true)"))
+
+
 def upgrade() -> None:
     bind = op.get_bind()
+    cancel_duplicate_preventives(bind)
     sqlfiles.apply(bind, *SQL_FILES)
     op.execute(BACKFILL)
     access.apply(bind)
