@@ -12,6 +12,7 @@ import re
 from datetime import date
 from typing import Any
 
+import pytest
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
@@ -182,9 +183,12 @@ def test_the_search_is_looked_up_once_per_word_and_the_words_are_intersected(
     w, ids = fleet(conn, 6)  # names "<TOKEN> pompe 0|1|2"
     act_as(session, w["actor_resp"])
     assert svc.search_ids(session=session, q="   ") is None
-    assert svc.search_ids(session=session, q=TOKEN) == sorted(ids)
+    # In the list's default order: name, then id (the names repeat: "pompe 0" twice ...).
+    in_order = [i for _, i in sorted((f"{TOKEN} pompe {n % 3}", i) for n, i in enumerate(ids))]
+    assert svc.search_ids(session=session, q=TOKEN) == in_order
     both = svc.search_ids(session=session, q=f"{TOKEN} pompe")
     assert both is not None and set(ids) <= set(both)
+    assert [i for i in both if i in ids] == in_order
     assert svc.search_ids(session=session, q=f"{TOKEN} introuvable-xyz") == []
 
 
@@ -240,3 +244,235 @@ def test_keyset_chunks_on_not_null_keys_are_an_index_range_in_both_directions(
         ).scalars()
     )
     assert re.search(r"Index (Only )?Scan using idx_equipement_nom .*\n.*Index Cond: \(ROW\(", plan)
+
+
+# --------------------------------------------------------------------------------------------
+# The search in the list's default order: one statement, the page a slice of ordered ids
+# --------------------------------------------------------------------------------------------
+
+MIXED = [  # (name, model, location): case and accents as users type them
+    ("Pompe centrifuge", "CR 64", "Chaufferie"),
+    ("POMPE doseuse", "DX-2", "Quai"),
+    ("Groupe électrogène", "GE 90", "Toiture"),
+    ("Compresseur", "pompe à vide", "Atelier"),
+    ("Ventilateur", "VX", "Salle des pompes"),
+    ("Électrovanne", "EV-1", "Chaufferie"),
+    ("pompe immergée", "P-9", "Puits"),
+]
+
+
+def search_fleet(conn: Connection) -> tuple[dict[str, Any], dict[int, str]]:
+    """Machines of client 1 whose names, models and locations mix case and accents."""
+    w = world(conn)
+    made = {}
+    for i, (nom, modele, lieu) in enumerate(MIXED * 2):
+        made[
+            make_equipement(
+                conn,
+                w["client1"],
+                nom=f"{nom} {TOKEN}",
+                modele=modele,
+                localisation=lieu,
+                numero_serie=f"{TOKEN}-S{i:02d}",
+            )
+        ] = nom
+    return w, made
+
+
+def reference(conn: Connection, q: str, client_id: int | None = None) -> list[int]:
+    """What the search must answer, in the list's order, computed the plain way (ILIKE on each
+    field, as the owner): every word in a field of the machine or in its client's name."""
+    conds, params = [], {}
+    for n, word in enumerate(q.split()):
+        params[f"w{n}"] = f"%{word}%"
+        conds.append(
+            f"(e.nom ILIKE :w{n} OR e.modele ILIKE :w{n} OR e.fabricant ILIKE :w{n}"
+            f" OR e.numero_serie ILIKE :w{n} OR e.localisation ILIKE :w{n}"
+            f" OR c.nom_entreprise ILIKE :w{n})"
+        )
+    if client_id is not None:
+        conds.append("e.client_id = :client")
+        params["client"] = client_id
+    sql = (
+        "SELECT e.id FROM equipements e JOIN clients c ON c.id = e.client_id WHERE "
+        + " AND ".join(conds)
+        + " ORDER BY e.nom, e.id"
+    )
+    return list(conn.execute(text(sql), params).scalars())
+
+
+def pages(session, q: str, *, desc: bool, size: int, filters: Any = None) -> tuple[list, Any]:
+    """Every page of the search, walked like the page picker does, and the first total."""
+    seen: list[int] = []
+    first_total = None
+    for page in range(1, 100):
+        rows, total = svc.list_equipements(
+            session=session,
+            filters=filters or F(q=q),
+            sort=("nom", desc),
+            page=page,
+            page_size=size,
+        )
+        first_total = total if first_total is None else first_total
+        if not rows:
+            break
+        seen += [r["id"] for r in rows]
+    return seen, first_total
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        f"pompe {TOKEN}",
+        f"POMPE {TOKEN}",
+        f"électro {TOKEN}",
+        f"ÉLECTRO {TOKEN}",
+        f"chaufferie {TOKEN}",
+    ],
+)
+def test_a_search_in_name_order_pages_exactly_the_matches_in_both_directions(
+    conn: Connection, session, q: str
+):
+    w, _ = search_fleet(conn)
+    expected = reference(conn, q)
+    assert expected  # the case means something
+    act_as(session, w["actor_resp"])
+    for desc in (False, True):
+        seen, total = pages(session, q, desc=desc, size=3)
+        assert seen == (expected[::-1] if desc else expected), (q, desc)
+        assert total.exact and int(total) == len(expected)
+
+
+def test_a_search_keeps_today_s_case_and_accent_rules(conn: Connection, session):
+    w, made = search_fleet(conn)
+    act_as(session, w["actor_admin"])
+    found = {
+        q: {made[i] for i in svc.search_ids(session=session, q=f"{q} {TOKEN}") or []}
+        for q in ("pompe", "électrogène", "ELECTROGENE", "ÉLECTROGÈNE")
+    }
+    # Case is ignored (accented capitals too); accents are not (as with ILIKE).
+    assert found["pompe"] == {
+        "Pompe centrifuge",
+        "POMPE doseuse",
+        "Compresseur",
+        "Ventilateur",
+        "pompe immergée",
+    }
+    assert found["électrogène"] == found["ÉLECTROGÈNE"] == {"Groupe électrogène"}
+    assert found["ELECTROGENE"] == set()
+
+
+def test_the_search_agrees_with_the_plain_ilike_for_every_role(conn: Connection, session):
+    w, _ = search_fleet(conn)
+    other = make_equipement(conn, w["client2"], nom=f"Pompe {TOKEN}", numero_serie=f"{TOKEN}-O")
+    q = f"pompe {TOKEN}"
+    for actor, client in (
+        ("actor_admin", None),
+        ("actor_resp", None),
+        ("actor_tech1", None),
+        ("actor_client1", w["client1"]),
+        ("actor_client2", w["client2"]),
+    ):
+        act_as(session, w[actor])
+        expected = reference(conn, q, client)
+        seen, total = pages(session, q, desc=False, size=4)
+        assert seen == expected and int(total) == len(expected), actor
+    assert other in reference(conn, q)
+
+
+def test_a_machine_matching_by_itself_and_by_its_client_is_listed_once(conn: Connection, session):
+    w = world(conn)
+    company, _ = make_client(conn, nom_entreprise=f"Pompes {TOKEN} SARL")
+    both = make_equipement(conn, company, nom=f"Pompe {TOKEN}", numero_serie=f"{TOKEN}-B")
+    by_client = make_equipement(conn, company, nom="Broyeur", numero_serie=f"{TOKEN}-C")
+    act_as(session, w["actor_resp"])
+    rows, total = svc.list_equipements(session=session, filters=F(q=f"pompe {TOKEN}"))
+    assert [r["id"] for r in rows] == [by_client, both] and int(total) == 2 and total.exact
+
+
+def test_a_search_page_past_the_end_is_empty_with_the_exact_total(conn: Connection, session):
+    w, _ = search_fleet(conn)
+    act_as(session, w["actor_resp"])
+    n = len(reference(conn, f"pompe {TOKEN}"))
+    for page in (5, 10**12):
+        rows, total = svc.list_equipements(
+            session=session, filters=F(q=f"pompe {TOKEN}"), page=page, page_size=4
+        )
+        assert rows == [] and total.exact and int(total) == n
+    rows, total = svc.list_equipements(session=session, filters=F(q=f"introuvable {TOKEN}"))
+    assert rows == [] and total.exact and int(total) == 0
+
+
+def test_a_search_with_filters_or_another_order_gives_the_same_machines(conn: Connection, session):
+    w, _ = search_fleet(conn)
+    act_as(session, w["actor_admin"])
+    q = f"pompe {TOKEN}"
+    expected = reference(conn, q)
+    rows, total = svc.list_equipements(
+        session=session, filters=F(q=q, statuts=("operationnel",)), page_size=100
+    )
+    assert [r["id"] for r in rows] == expected and int(total) == len(expected)
+    rows, total = svc.list_equipements(
+        session=session, filters=F(q=q), sort=("numero_serie", False), page_size=3
+    )
+    assert len(rows) == 3 and total.exact and int(total) == len(expected)
+    assert [r["numero_serie"] for r in rows] == sorted(
+        r["numero_serie"]
+        for r in svc.list_equipements(
+            session=session, filters=F(q=q), sort=("numero_serie", False), page_size=100
+        )[0]
+    )[:3]
+
+
+def test_the_registry_says_more_than_its_count_cap_instead_of_counting_on(
+    conn: Connection, session, monkeypatch
+):
+    from db.equipment.service import list as list_module
+
+    w, _ = fleet(conn, 7)
+    monkeypatch.setattr(list_module, "LIST_COUNT_CAP", 3)
+    act_as(session, w["actor_resp"])
+    rows, total = svc.list_equipements(
+        session=session, filters=F(q=TOKEN, statuts=("operationnel",)), page_size=2
+    )
+    assert len(rows) == 2 and not total.exact and int(total) == 3
+    # A search alone in the name order knows its exact total without counting.
+    rows, total = svc.list_equipements(session=session, filters=F(q=TOKEN), page_size=2)
+    assert len(rows) == 2 and total.exact and int(total) == 7
+
+
+def test_a_page_s_inline_count_is_the_separate_count(conn: Connection, session):
+    fleet(conn, 7)
+    for cap in (3, 7, 50):
+        for page in (1, 2, 3):
+            inline = paginate(
+                session,
+                mine(session),
+                order_by=[Equipement.id],
+                page=page,
+                page_size=2,
+                count_cap=cap,
+                count_inline=True,
+            )
+            separate = paginate(
+                session,
+                mine(session),
+                order_by=[Equipement.id],
+                page=page,
+                page_size=2,
+                count_cap=cap,
+            )
+            assert inline[0] == separate[0]
+            assert (int(inline[1]), inline[1].exact) == (int(separate[1]), separate[1].exact)
+
+
+def test_the_stored_search_text_follows_the_machine(conn: Connection, session):
+    w = world(conn)
+    eid = make_equipement(conn, w["client1"], nom=f"Pompe {TOKEN}", numero_serie=f"{TOKEN}-T")
+    conn.execute(
+        text("UPDATE equipements SET localisation = 'Quai NORD' WHERE id = :i"), {"i": eid}
+    )
+    stored = conn.execute(
+        text("SELECT texte_recherche FROM equipements WHERE id = :i"), {"i": eid}
+    ).scalar_one()
+    assert stored == f"pompe {TOKEN.lower()}   {TOKEN.lower()}-t quai nord"

@@ -11,9 +11,9 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
-    any_,
-    bindparam,
+    cast,
     func,
+    literal,
     select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -31,8 +31,18 @@ from db.equipment.service.common import (
 )
 from db.errors import ServiceError, ValidationError
 from db.people.models import Client
-from db.query import Key, Total, capped_count, keyset_page, like_pattern, paginate
+from db.query import (
+    PAGE_MAX,
+    PAGE_SIZE_MAX,
+    Key,
+    Total,
+    capped_count,
+    keyset_page,
+    like_pattern,
+    paginate,
+)
 from db.validation import (
+    INT4_MAX,
     clamp_int,
     clean_choices,
     clean_date,
@@ -45,6 +55,13 @@ _E = Equipement
 _C = Client
 
 MAX_EXPORT_CHUNK = 10_000
+# The registry counts its rows up to this many past the page, then says "plus de 1 000": a
+# filter matching 10,000 of 200,000 machines no longer reads them all to print the number
+# (~0.1 s under row-level security, where the enum filters are no index condition). A search
+# in the list's default order gets its exact total anyway (``_search_page``).
+LIST_COUNT_CAP = 1_000
+MAX_SEARCH_WORDS = 10
+MAX_WORD_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -151,32 +168,61 @@ def clean_filters(filters: Any) -> EquipementFilters:
 
 
 def search_ids(*, session: Session, q: Any) -> list[int] | None:
-    """Ids of the machines matching every word of ``q`` (None when there is no search text).
+    """Ids of the machines matching every word of ``q`` (None when there is no search text),
+    in the list's default order (name, then id).
 
-    Each word is answered once by ``equipement_search_ids()`` (trigram indexes, see its file)
-    and the words are intersected here. The list's page and its count then both take the
-    array as a parameter: built into the statement as a sub-query, the look-up ran twice per
-    page (rows, then count), the larger half of a search's cost at 200,000 machines.
+    For callers that need the ids themselves; the list keeps them in the database
+    (``_search_condition``, ``_search_page``).
     """
+    words = _search_words(q)
+    if not words:
+        return None
+    return list(session.scalar(select(_ordered_search_ids(words))) or [])
+
+
+def _search_words(q: Any) -> list[str]:
+    """The words of the search text (checked: NUL bytes, control characters refused)."""
     q = clean_search(q, field="q", label=FILTER_LABELS["q"])
-    found: set[int] | None = None
-    for term in q.split()[:10]:
-        pattern = like_pattern(term[:100])
-        ids = session.scalar(select(func.equipement_search_ids(pattern))) or []
-        found = set(ids) if found is None else found & set(ids)
-        if not found:
-            break
-    return None if found is None else sorted(found)
+    return [term[:MAX_WORD_LENGTH] for term in q.split()[:MAX_SEARCH_WORDS]]
 
 
-def _conditions(filters: EquipementFilters, ids: list[int] | None) -> list[ColumnElement[bool]]:
+def _word_ids(word: str) -> Any:
+    """``(SELECT equipement_search_ids(pattern))``: the machines matching one word, ordered by
+    (nom, id). A scalar sub-query on purpose: PostgreSQL folds a stable function call with
+    constant arguments at planning time to estimate ``unnest``, which ran the look-up twice."""
+    return cast(
+        select(func.equipement_search_ids(like_pattern(word))).scalar_subquery(), ARRAY(Integer)
+    )
+
+
+def _ordered_search_ids(words: list[str]) -> Any:
+    """The machines matching every word, as one array in the order of the first word's (nom,
+    id). Each further word is a hashed semi-join on its own array: an ``= ANY`` against an
+    array computed in the statement is a linear search per row."""
+    first = _word_ids(words[0])
+    if len(words) == 1:
+        return first
+    u = func.unnest(first).table_valued("id", with_ordinality="ord").render_derived()
+    kept = select(u.c.id).order_by(u.c.ord)
+    for word in words[1:]:
+        kept = kept.where(u.c.id.in_(select(func.unnest(_word_ids(word)))))
+    return cast(func.array(kept.scalar_subquery()), ARRAY(Integer))
+
+
+def _conditions(filters: EquipementFilters) -> list[ColumnElement[bool]]:
     f = filters
     conds: list[ColumnElement[bool]] = []
     # Every word must appear in one of the searched columns or in the client's name (order and
-    # case ignored): ``ids`` from search_ids(). Under row-level security an ILIKE here would
-    # read every machine (see equipement_search_ids' file).
-    if ids is not None:
-        conds.append(_E.id == any_(bindparam("search_ids", ids, type_=ARRAY(Integer))))
+    # case ignored), answered by equipement_search_ids() inside the statement: under
+    # row-level security an ILIKE here would read every machine (see the function's file).
+    # The look-up is a MATERIALIZED ``WITH``: the page and its count (paginate's inline count)
+    # share one look-up per word.
+    words = _search_words(f.q)
+    if words:
+        found = (
+            select(_ordered_search_ids(words).label("ids")).cte("found").prefix_with("MATERIALIZED")
+        )
+        conds.append(_E.id.in_(select(func.unnest(found.c.ids))))
     if f.statuts:
         conds.append(_E.statut.in_([StatutEquipement(s) for s in f.statuts]))
     if f.criticites:
@@ -199,9 +245,18 @@ def _order_by(sort: Any) -> list[Any]:
 
 
 def _filtered(filters: Any, session: Session) -> Select[*tuple[Any, ...]]:
-    clean = clean_filters(filters)
-    conds = _conditions(clean, search_ids(session=session, q=clean.q) if clean.q.strip() else None)
-    return select(*LIST_COLUMNS).join(_C, _C.id == _E.client_id).where(*conds)
+    return (
+        select(*LIST_COLUMNS)
+        .join(_C, _C.id == _E.client_id)
+        .where(*_conditions(clean_filters(filters)))
+    )
+
+
+def _counted(filters: Any) -> Select[*tuple[Any, ...]]:
+    """The list's rows for counting: the machines alone. The client join of the list never
+    removes a row (every machine has its client, and each role that reads a machine reads its
+    client: db/access/matrix.csv), so the count skips it (a key look-up per row)."""
+    return select(_E.id).where(*_conditions(clean_filters(filters)))
 
 
 def list_equipements(
@@ -212,14 +267,73 @@ def list_equipements(
     page: int = 1,
     page_size: int = 25,
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of the equipment list (visible to the session's user) and the total."""
+    """One page of the equipment list (visible to the session's user) and the total.
+
+    The total is a ``db.query.Total``: exact up to ``LIST_COUNT_CAP`` rows past the page, a
+    lower bound beyond ("plus de ..."), except for a search alone in the name order, whose
+    total is always exact (``_search_page``).
+    """
+    clean = clean_filters(filters)
+    key, descending = clean_sort(sort, keys=SORT_KEYS, default=DEFAULT_SORT)
+    words = _search_words(clean.q)
+    if words and key == "nom" and clean == EquipementFilters(q=clean.q):
+        return _search_page(session, words, descending, page, page_size)
+    conds = _conditions(clean)
+    stmt = select(*LIST_COLUMNS).join(_C, _C.id == _E.client_id).where(*conds)
     return paginate(
         session,
-        _filtered(filters, session),
+        stmt,
         order_by=_order_by(sort),
         page=page,
         page_size=page_size,
+        count_cap=LIST_COUNT_CAP,
+        counted=select(_E.id).where(*conds),  # see _counted
+        count_inline=bool(words),
     )
+
+
+def _search_page(
+    session: Session, words: list[str], descending: bool, page: Any, page_size: Any
+) -> tuple[list[dict[str, Any]], Total]:
+    """A search alone, in the name order: one statement for the page and its exact total.
+
+    ``equipement_search_ids`` answers the matches already in (nom, id) order, so the page is a
+    slice of that array (its rows fetched by key) and the total is the array's length: a word
+    in 20,000 machines costs its trigram look-up, not 20,000 rows fetched and sorted again, nor
+    a second look-up for the count. ``nom`` is NOT NULL, so the descending order (nom DESC
+    NULLS LAST, id DESC) is exactly the array read backwards.
+    """
+    page_size = clamp_int(
+        page_size, field="page_size", label="Lignes par page", low=1, high=PAGE_SIZE_MAX
+    )
+    page = clamp_int(page, field="page", label="Page", low=1, high=PAGE_MAX)
+    offset = (page - 1) * page_size
+    found = select(_ordered_search_ids(words).label("ids")).cte("found").prefix_with("MATERIALIZED")
+    n = select(func.cardinality(found.c.ids)).scalar_subquery()
+    rows: list[dict[str, Any]] = []
+    if offset + page_size < INT4_MAX:  # array subscripts are int4: further is past any end
+        if descending:
+            lo: Any = n - (offset + page_size - 1)
+            hi: Any = n - offset
+        else:
+            lo, hi = literal(offset + 1), literal(offset + page_size)
+        part = select(found.c.ids[lo:hi]).scalar_subquery()
+        u = func.unnest(part).table_valued("id", with_ordinality="ord").render_derived()
+        stmt = (
+            select(*LIST_COLUMNS, n.label("_total"))
+            .select_from(u)
+            .join(_E, _E.id == u.c.id)
+            .join(_C, _C.id == _E.client_id)
+            .order_by(u.c.ord.desc() if descending else u.c.ord.asc())
+        )
+        rows = [dict(r) for r in session.execute(stmt).mappings()]
+    if rows:
+        total = int(rows[0]["_total"])
+        for row in rows:
+            del row["_total"]
+        return rows, Total(total)
+    # No row: no match, or a page past the end (the total then comes on its own).
+    return rows, Total(int(session.scalar(select(n)) or 0))
 
 
 def iter_equipements_for_export(
@@ -286,4 +400,4 @@ def export_chunk_equipements(
 def count_equipements(*, session: Session, filters: EquipementFilters | None = None) -> Total:
     """Number of rows the filtered list has (the export's progress total), exact up to
     ``COUNT_CAP`` rows (``db.query.capped_count``)."""
-    return capped_count(session, _filtered(filters, session))
+    return capped_count(session, _counted(filters))
