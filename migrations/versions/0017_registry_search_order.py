@@ -10,6 +10,10 @@
   array's length as its exact total, all in one statement (db/equipment/service/list.py).
   Before, the 20,000 ids went to the app and back, and the page fetched and sorted all 20,000
   rows again.
+* ``idx_equipement_a_surveiller``: the machines not in service in name order, with status and
+  criticality included; under row-level security the enum filters are no index condition,
+  but the partial index's predicate is proven from them, so "en panne / en maintenance" pages
+  walk it and their count is an index-only scan (``LIST_COUNT_CAP``: "plus de 1 000").
 
 Revision ID: 0017
 Revises: 0016
@@ -32,17 +36,19 @@ depends_on: str | Sequence[str] | None = None
 COLUMN = "equipment/sql/col_equipement_texte_recherche.sql"
 SEARCH_OLD = "equipment/sql/fn_equipement_search_ids_v2.sql"
 SEARCH_NEW = "equipment/sql/fn_equipement_search_ids_v3.sql"
+INDEX = "equipment/sql/idx_equipement_a_surveiller.sql"
 
 
 def upgrade() -> None:
     bind = op.get_bind()
-    sqlfiles.apply(bind, COLUMN, SEARCH_NEW)
+    sqlfiles.apply(bind, COLUMN, SEARCH_NEW, INDEX)
     op.execute("ANALYZE equipements")
     access.apply(bind)
 
 
 def downgrade() -> None:
     bind = op.get_bind()
+    sqlfiles.drop(bind, INDEX)
     sqlfiles.apply(bind, SEARCH_OLD)  # replaces v3 (same signature) before the column goes
     sqlfiles.drop(bind, COLUMN)
     access.apply(bind)

@@ -476,3 +476,38 @@ def test_the_stored_search_text_follows_the_machine(conn: Connection, session):
         text("SELECT texte_recherche FROM equipements WHERE id = :i"), {"i": eid}
     ).scalar_one()
     assert stored == f"pompe {TOKEN.lower()}   {TOKEN.lower()}-t quai nord"
+
+
+def _plan(session, stmt: Any) -> str:
+    compiled = stmt.compile(compile_kwargs={"literal_binds": True})
+    return "\n".join(session.execute(text(f"EXPLAIN {compiled}")).scalars())
+
+
+def test_a_filter_on_machines_out_of_service_walks_their_index_under_row_level_security(
+    conn: Connection, session
+):
+    from db.equipment.service import list as list_module
+
+    w = world(conn)
+    act_as(session, w["actor_tech1"])
+    # A demo-sized table is read whole otherwise: the plan shape is what is checked.
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    session.execute(text("SET LOCAL enable_bitmapscan = off"))
+    f = F(statuts=("panne", "maintenance"), criticites=("critique", "haute"))
+    conds = list_module._conditions(f)
+    counted = select(Equipement.id).where(*conds).limit(1001).subquery()
+    count_plan = _plan(session, select(func.count()).select_from(counted))
+    assert "Index Only Scan using idx_equipement_a_surveiller" in count_plan, count_plan
+    page = select(Equipement.id).where(*conds).order_by(Equipement.nom, Equipement.id).limit(25)
+    page_plan = _plan(session, page)
+    assert "using idx_equipement_a_surveiller" in page_plan and "Sort" not in page_plan
+    # The rows are the same as a plain read's.
+    for statuts in (("panne",), ("retire",), ("panne", "maintenance")):
+        rows, total = svc.list_equipements(
+            session=session, filters=F(statuts=statuts), page_size=500
+        )
+        expected = conn.execute(
+            text("SELECT id FROM equipements WHERE statut::text = ANY(:s) ORDER BY nom, id"),
+            {"s": list(statuts)},
+        ).scalars()
+        assert [r["id"] for r in rows] == list(expected) and int(total) == len(rows)
