@@ -22,8 +22,9 @@ Like a browser, the driver answers the cookie manager's components
 (``extra_streamlit_components``): a ``getAll`` answers the cookies it holds, a ``set`` (the
 login cookie, sent by the app until the browser confirms) stores it and answers ``true`` — once
 per component instance, as the component's iframe does. Those answers make the server run the
-page again: these runs are not in the action's time (the user already sees the page) but their
-CPU is in the server's CPU-seconds per action.
+page again, or only the fragment holding the component (the driver then asks for that fragment's
+run, as the browser does): these runs are not in the action's time (the user already sees the
+page) but their CPU is in the server's CPU-seconds per action.
 
 The app runs as ``streamlit run app.py`` on the database ``MIF_DB_NAME``, pinned to the first
 core (this driver on the others), as ``bench.load`` does. ``--backends 2`` starts two processes
@@ -134,7 +135,9 @@ class RunView:
     """What one script run sent: its elements by delta path, navigation, how it ended."""
 
     elements: dict[tuple[int, ...], Element] = field(default_factory=dict)
+    fragments: dict[tuple[int, ...], str] = field(default_factory=dict)  # element → fragment
     status: int | None = None
+    fragment_run: str = ""  # the fragment this run reran ("" for a run of the whole page)
 
     def of_kind(self, kind: str) -> list[Element]:
         """The elements of one kind (``heading``, ``text_input``, ``component_instance``...)."""
@@ -183,9 +186,11 @@ class User:
         self.page_hash = ""
         self.query = ""
         self.widgets: dict[str, WidgetState] = {}  # values the browser would send back
-        self.iframes: set[tuple[tuple[int, ...], str]] = set()  # components already loaded
+        # Components already loaded (delta path, id) → their fragment ("" outside any).
+        self.iframes: dict[tuple[tuple[int, ...], str], str] = {}
         self.cookies: dict[str, Any] = {}
         self.settle_runs = 0
+        self.fragment_runs = 0  # of which the reruns of a fragment only
 
     async def open(self) -> None:
         """The websocket (no browser: no Origin header, no cookie)."""
@@ -202,9 +207,11 @@ class User:
         if self.ws is not None:
             await self.ws.close()
 
-    def _back_msg(self, triggers: list[WidgetState]) -> bytes:
+    def _back_msg(self, triggers: list[WidgetState], fragment_id: str = "") -> bytes:
         msg = BackMsg()
         state = msg.rerun_script
+        if fragment_id:  # a widget of a fragment changed: the browser reruns that fragment
+            state.fragment_id = fragment_id
         state.query_string = self.query
         state.page_script_hash = self.page_hash  # "" on the first run: the default page
         state.context_info.timezone = "Africa/Casablanca"
@@ -234,19 +241,28 @@ class User:
                         self.pages.setdefault("", page.page_script_hash)
                 self.page_hash = msg.navigation.page_script_hash or self.page_hash
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                view.elements[tuple(msg.metadata.delta_path)] = msg.delta.new_element
+                path = tuple(msg.metadata.delta_path)
+                view.elements[path] = msg.delta.new_element
+                if msg.delta.fragment_id:
+                    view.fragments[path] = msg.delta.fragment_id
             elif kind == "script_finished":
                 if msg.script_finished == FINISHED.FINISHED_EARLY_FOR_RERUN:
                     continue
                 view.status = msg.script_finished
                 return view
 
-    async def run(self, triggers: list[WidgetState] | None = None) -> RunView:
-        """Send one rerun request; the view of the run that answers it (within the timeout)."""
+    async def run(
+        self, triggers: list[WidgetState] | None = None, fragment_id: str = ""
+    ) -> RunView:
+        """Send one rerun request (of the whole page, or of one fragment); the view of the run
+        that answers it (within the timeout)."""
         assert self.ws is not None
-        await self.ws.send(self._back_msg(triggers or []))
+        await self.ws.send(self._back_msg(triggers or [], fragment_id))
         view = await asyncio.wait_for(self._receive_run(), ACTION_TIMEOUT)
-        self._keep_widgets(view)
+        if view.status == FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+            view.fragment_run = fragment_id  # it shows that fragment's elements only
+        else:
+            self._keep_widgets(view)
         return view
 
     def _keep_widgets(self, view: RunView) -> None:
@@ -257,35 +273,44 @@ class User:
     async def settle(self, view: RunView) -> None:
         """Answer the cookie components a browser would have loaded, and wait for the runs."""
         for _ in range(SETTLE_LIMIT):
-            answers = self._component_answers(view)
+            answers, fragments = self._component_answers(view)
             if not answers:
                 return
             for answer in answers:
                 self.widgets[answer.id] = answer
             self.settle_runs += 1
-            view = await self.run()
+            # Components of one fragment: that fragment's run only, as the browser asks.
+            fragment_id = fragments.pop() if len(fragments) == 1 else ""
+            view = await self.run(fragment_id="" if "" in fragments else fragment_id)
+            self.fragment_runs += bool(view.fragment_run)
             if view.problem():
                 raise ActionError(view.problem())
         raise ActionError("the cookie components keep asking for reruns")
 
-    def _component_answers(self, view: RunView) -> list[WidgetState]:
+    def _component_answers(self, view: RunView) -> tuple[list[WidgetState], set[str]]:
+        """The cookie components' answers, and the fragments they belong to ("": none)."""
         answers = []
-        current: set[tuple[tuple[int, ...], str]] = set()
+        fragments: set[str] = set()
+        current: dict[tuple[tuple[int, ...], str], str] = {}
         for path, element in view.elements.items():
             if element.WhichOneof("type") != "component_instance":
                 continue
             instance = element.component_instance
             if not instance.component_name.endswith(COOKIE_COMPONENT):
                 continue
-            current.add((path, instance.id))
+            current[(path, instance.id)] = view.fragments.get(path, "")
             if (path, instance.id) in self.iframes:
                 continue
             args = json.loads(instance.json_args or "{}")
             value = self._cookie_method(args)
             if value is not None:
                 answers.append(WidgetState(id=instance.id, json_value=json.dumps(value)))
+                fragments.add(view.fragments.get(path, ""))
+        if view.fragment_run:
+            # A fragment run replaces that fragment's iframes only: the others are still there.
+            current |= {i: f for i, f in self.iframes.items() if f != view.fragment_run}
         self.iframes = current
-        return answers
+        return answers, fragments
 
     def _cookie_method(self, args: dict[str, Any]) -> Any:
         # What the cookie manager's frontend answers (its value, once per iframe).
@@ -338,6 +363,7 @@ class Results:
     failures: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTIONS, 0))
     errors: list[str] = field(default_factory=list)
     settle_runs: int = 0
+    fragment_runs: int = 0
 
 
 FAILURES = (ActionError, TimeoutError, WebSocketException, OSError)
@@ -474,6 +500,7 @@ async def simulate_user(
                 break
     finally:
         results.settle_runs += user.settle_runs
+        results.fragment_runs += user.fragment_runs
         await user.close()
 
 
@@ -645,6 +672,7 @@ async def run_n(
         if deployment.proxy
         else None,
         "component_reruns": results.settle_runs,
+        "component_fragment_reruns": results.fragment_runs,
         "loadavg_before": load_before,
         "loadavg_after": loadavg(),
         "errors": results.errors,

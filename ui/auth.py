@@ -269,6 +269,30 @@ def _cookie_to_issue() -> bool:
     return True
 
 
+def _authenticator(key: str) -> stauth.Authenticate:
+    """streamlit-authenticator's object, which renders its cookie components where it is made.
+
+    No credentials: the library never checks a password here, it only carries the cookie and
+    the logout.
+    """
+    return stauth.Authenticate(
+        {"usernames": {}}, COOKIE_NAME, key, COOKIE_EXPIRY_DAYS, auto_hash=False
+    )
+
+
+@st.fragment
+def _send_cookie(key: str) -> None:
+    """The login cookie's components, in a fragment of their own.
+
+    The browser answers each component once it has run it ("stored"), and an answer reruns
+    the fragment it came from: this function only, not the user's whole page (a full rerun of
+    the home page per login before). The fragment run that sees the confirmation renders
+    nothing more.
+    """
+    if _cookie_to_issue():
+        _authenticator(key).cookie_controller.set_cookie()
+
+
 def _unavailable() -> None:
     st.error(t("auth.unavailable"), icon=":material/cloud_off:")
 
@@ -349,19 +373,15 @@ def open_gate() -> Gate:
     with st.sidebar if user is not None else st.container():
         if user is not None:
             sidebar = st.container()
-        if issue_cookie or ending:
-            # No credentials: the library never checks a password here, it only carries the
-            # cookie and the logout.
-            authenticator = stauth.Authenticate(
-                {"usernames": {}}, COOKIE_NAME, key, COOKIE_EXPIRY_DAYS, auto_hash=False
-            )
+        if ending:
+            authenticator = _authenticator(key)
             if logout_requested:
                 _end_session(authenticator, revoke=True, notice="auth.logged_out")
-            elif ending:
+            else:
                 # Deactivated, deleted, or logged out from another window: no more access.
                 _end_session(authenticator, revoke=False, notice="auth.session_ended")
-            else:
-                authenticator.cookie_controller.set_cookie()
+        elif issue_cookie:
+            _send_cookie(key)
     if user is not None:
         _remember(user)
     else:

@@ -66,6 +66,9 @@ def test_one_user_logs_in_and_completes_every_action_without_failure(
     assert summary["users"] == 1
     assert summary["ramp_s"] == 0.5
     assert summary["driver_cpu_s_per_action"] > 0
+    # The login cookie's confirmation reruns its fragment only, not the home page.
+    assert summary["component_reruns"] >= 1
+    assert summary["component_fragment_reruns"] == summary["component_reruns"]
     for action in ACTIONS:
         row = summary["actions"][action]
         assert row["failures"] == 0, (action, summary["errors"])
