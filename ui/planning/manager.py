@@ -80,6 +80,49 @@ def period_controls() -> tuple[str, date]:
     return str(mode or "semaine"), ref if isinstance(ref, date) else _today()
 
 
+# "Many" technicians: more than a page of them (TECH_PAGE). Their week in one calendar is a
+# wall of overlapping slots, so the first visit opens on fewer people (a filter default, the
+# user's own choice is kept afterwards, "Toutes" included).
+CALENDAR_CROWD = TECH_PAGE
+DEFAULT_NOTE = K + "f.default"
+
+
+def default_filters(actor: Actor, techs: list[TechnicianRow]) -> None:
+    """On a manager's first visit with many technicians, narrow the filters once: to the
+    first team (by name) when it has at most ``CALENDAR_CROWD`` technicians, else to the first
+    technician. Nothing when the filters were already set (or with few technicians)."""
+    if K + "f.equipe" in st.session_state or K + "f.tech" in st.session_state:
+        return
+    if len(techs) <= CALENDAR_CROWD:
+        return
+    teams = sorted({tr.equipe for tr in techs if tr.equipe})
+    if teams:
+        members = run_read(
+            actor, list_technicians, actor=actor, equipe=teams[0], limit=CALENDAR_CROWD + 1
+        )
+        if members and len(members) <= CALENDAR_CROWD:
+            st.session_state[K + "f.equipe"] = teams[0]
+            st.session_state[DEFAULT_NOTE] = ("equipe", teams[0], teams[0])
+            return
+    st.session_state[K + "f.tech"] = [techs[0].technicien_id]
+    st.session_state[DEFAULT_NOTE] = ("tech", techs[0].technicien_id, techs[0].nom)
+
+
+def default_note(filters: dict[str, Any]) -> str | None:
+    """The sentence saying the calendar opened on a team or a technician, while it still
+    does (gone once the user changes that filter)."""
+    note = st.session_state.get(DEFAULT_NOTE)
+    if not note:
+        return None
+    kind, value, label = note
+    if kind == "equipe" and filters["equipe"] == value:
+        return t("plan.default.equipe", equipe=md_escape(label))
+    if kind == "tech" and filters["technicien_ids"] == [value]:
+        return t("plan.default.tech", nom=md_escape(label))
+    st.session_state[DEFAULT_NOTE] = None
+    return None
+
+
 def filter_controls(actor: Actor, techs: list[TechnicianRow]) -> dict[str, Any]:
     """Technicians, team, zone and client filters (the pickers offer who exists)."""
     names = {tr.technicien_id: tr.nom for tr in techs}
@@ -324,7 +367,11 @@ def render_manager(actor: Actor) -> None:
     techs = run_read(actor, list_technicians, actor=actor, limit=TECH_MAX)
     if techs is None:
         return
+    default_filters(actor, techs)
     filters = filter_controls(actor, techs)
+    note = default_note(filters)
+    if note:
+        st.info(note, icon=":material/filter_alt:")
     data = run_read(
         actor,
         load_planning,

@@ -45,6 +45,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "Techniciens {a}–{b} sur {n} (choisissez-en, ou une équipe, une zone, un client)",
         "en": "Technicians {a}–{b} of {n} (choose some, or a team, an area, a customer)",
     },
+    "plan.default.equipe": {
+        "fr": "Beaucoup de techniciens : le planning s'ouvre sur l'équipe « {equipe} »."
+        " Choisissez une autre équipe, ou « Toutes », dans les filtres.",
+        "en": "Many technicians: the planning opens on the team “{equipe}”."
+        " Choose another team, or “All”, in the filters.",
+    },
+    "plan.default.tech": {
+        "fr": "Beaucoup de techniciens : le planning s'ouvre sur {nom}."
+        " Choisissez d'autres techniciens, une équipe ou une zone dans les filtres.",
+        "en": "Many technicians: the planning opens on {nom}."
+        " Choose other technicians, a team or an area in the filters.",
+    },
     "plan.tpage.prev": {"fr": "Techniciens précédents", "en": "Previous technicians"},
     "plan.tpage.next": {"fr": "Techniciens suivants", "en": "Next technicians"},
     # Tabs
