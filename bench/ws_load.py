@@ -102,6 +102,52 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+class DatabaseCpu:
+    """CPU time of the PostgreSQL backends serving the bench database (same machine only).
+
+    The app's pooled connections live as long as the run, so their server processes, found in
+    ``pg_stat_activity`` at the start and the end, hold the database's share of the work.
+    """
+
+    def __init__(self) -> None:
+        self.start: dict[int, float] = {}
+
+    def _pids(self) -> list[int]:
+        engine = create_engine(config.owner_url())
+        try:
+            with engine.connect() as conn:
+                return list(
+                    conn.execute(
+                        text(
+                            "SELECT pid FROM pg_stat_activity"
+                            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                        )
+                    ).scalars()
+                )
+        finally:
+            engine.dispose()
+
+    def _cpu(self, pids: list[int]) -> dict[int, float]:
+        seen = {}
+        for pid in pids:
+            try:
+                seen[pid] = cpu_seconds(pid)
+            except (OSError, IndexError, ValueError):  # another machine, or already gone
+                continue
+        return seen
+
+    def begin(self) -> None:
+        """Note the CPU time of the backends open now."""
+        self.start = self._cpu(self._pids())
+
+    def spent(self) -> float | None:
+        """CPU-seconds since ``begin`` (backends opened meanwhile from zero); None if unseen."""
+        now = self._cpu(self._pids())
+        if not now:
+            return None
+        return sum(v - self.start.get(pid, 0.0) for pid, v in now.items())
+
+
 def loadavg() -> str:
     """The machine's 1 / 5 / 15-minute load averages."""
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -636,6 +682,8 @@ async def run_n(
     cpu0 = [cpu_seconds(pid) for pid in pids]
     proxy0 = cpu_seconds(deployment.proxy.pid) if deployment.proxy else 0.0
     own0 = own_cpu_seconds()
+    database = DatabaseCpu()
+    database.begin()
     load_before = loadavg()
     start = time.perf_counter()
     await asyncio.gather(
@@ -645,6 +693,7 @@ async def run_n(
         )
     )
     wall = time.perf_counter() - start
+    database_cpu = database.spent()
     server_cpu = sum(cpu_seconds(pid) - c for pid, c in zip(pids, cpu0, strict=True))
     done = sum(len(v) for v in results.times.values())
     actions = done + sum(results.failures.values())
@@ -664,7 +713,10 @@ async def run_n(
         if deployment.proxy
         else None,
         "driver_cpu_s": round(own_cpu_seconds() - own0, 2),
-        # The driver and the proxy share the machine's cores with the app processes.
+        # The driver, the proxy and PostgreSQL share the machine's cores with the app.
+        "database_cpu_s_per_action": round(database_cpu / max(1, actions), 4)
+        if database_cpu is not None
+        else None,
         "driver_cpu_s_per_action": round((own_cpu_seconds() - own0) / max(1, actions), 4),
         "proxy_cpu_s_per_action": round(
             (cpu_seconds(deployment.proxy.pid) - proxy0) / max(1, actions), 4
@@ -702,6 +754,11 @@ def print_summary(summary: dict[str, Any]) -> None:
         + (
             f"  proxy CPU {summary['proxy_cpu_s']:.1f} s"
             if summary["proxy_cpu_s"] is not None
+            else ""
+        )
+        + (
+            f"  PostgreSQL CPU {summary['database_cpu_s_per_action']:.3f} s/action"
+            if summary["database_cpu_s_per_action"] is not None
             else ""
         )
         + f"  load {summary['loadavg_before']} -> {summary['loadavg_after']}"
