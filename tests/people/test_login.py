@@ -24,6 +24,8 @@ from datetime import timedelta
 
 import bcrypt
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hst
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
@@ -341,6 +343,24 @@ def test_a_locked_account_is_answered_at_the_first_step(conn, as_app: Session) -
     assert challenge.decided is not None and challenge.decided.was_locked
     assert auth.login_candidate(challenge, PASSWORD) == ""
     assert events(conn, user_id=user_id) == []
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(username=hst.text(max_size=300), password=hst.text(max_size=100))
+def test_the_login_steps_take_any_typed_text_without_an_error(
+    as_app: Session, username: str, password: str
+) -> None:
+    # What a browser can send in the two fields: an answer, never an exception.
+    challenge = auth.login_challenge(session=as_app, username=username)
+    candidate = auth.login_candidate(challenge, password)
+    result = auth.login_check(
+        session=as_app, challenge=challenge, candidate=candidate, user_agent=username
+    )
+    assert not result.ok
 
 
 def test_failures_while_locked_do_not_extend_the_lock(conn, as_app: Session) -> None:
