@@ -15,7 +15,7 @@
 * ``technicien_disponibilite_effective(id, at)``: availability today follows the absences;
 * ``equipements.intervalle_maintenance_jours`` (the preventive plan), at most one open
   preventive intervention per machine (``uq_intervention_preventive_ouverte``; on an existing
-  database the extra ones are cancelled first, the one due first is kept), the machines due
+  database the extra ones are cancelled first: the one furthest along, then due first, is kept), the machines due
   as an index range, and closing a preventive intervention moves ``prochaine_maintenance``
   forward by the interval.
 
@@ -71,18 +71,22 @@ SELECT it.technicien_id, tstzrange(p.date_debut, p.date_fin), p.id, p.interventi
 
 
 # A database that already holds two open preventive interventions on one machine would fail
-# uq_intervention_preventive_ouverte: keep the one due first (earliest deadline, then the
-# oldest) and cancel the others, set-wise, before the index. The audit trigger writes each
+# uq_intervention_preventive_ouverte: keep the one furthest along (work in progress is never
+# thrown away: en_cours, then en_attente, then affectee), then the one due first (earliest
+# deadline, then the oldest), and cancel the others, set-wise, before the index. The audit trigger writes each
 # cancellation's 'changement_statut' row with this reason (app.motif_statut, as a pause's
 # motif); the status rules allow cancelling from every open status.
 DUPLICATE_PREVENTIVE_MOTIF = (
     "doublon de maintenance préventive : une seule intervention préventive ouverte par"
-    " machine, celle de la première échéance est gardée (mise à jour 0014)"
+    " machine, la plus avancée puis celle de la première échéance est gardée (mise à jour 0014)"
 )
 CANCEL_DUPLICATE_PREVENTIVES = """
 UPDATE interventions i SET statut = 'annulee'
   FROM (SELECT id, row_number() OVER (PARTITION BY equipement_id
-                                      ORDER BY date_limite NULLS LAST, date_creation, id) AS rang
+                                      ORDER BY CASE statut WHEN 'en_cours' THEN 0
+                                                        WHEN 'en_attente' THEN 1
+                                                        WHEN 'affectee' THEN 2 ELSE 3 END,
+                                               date_limite NULLS LAST, date_creation, id) AS rang
           FROM interventions
          WHERE type_intervention = 'preventive'
            AND statut IN ('ouverte', 'affectee', 'en_cours', 'en_attente')) d

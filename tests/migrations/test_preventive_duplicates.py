@@ -26,7 +26,7 @@ def at_0013() -> Iterator[URL]:
     migrate.drop_database(url)
 
 
-def test_upgrading_keeps_the_preventive_due_first_and_cancels_the_others_with_a_reason(
+def test_upgrading_keeps_the_work_in_progress_then_the_one_due_first_and_cancels_the_rest(
     at_0013: URL,
 ):
     soon = datetime.now(UTC) + timedelta(days=5)
@@ -35,6 +35,7 @@ def test_upgrading_keeps_the_preventive_due_first_and_cancels_the_others_with_a_
         with engine.begin() as conn:
             client, _ = make_client(conn)
             crowded, alone = make_equipement(conn, client), make_equipement(conn, client)
+            other = make_equipement(conn, client)
             tech, _ = make_technicien(conn)
 
             def preventive(machine: int, **extra: object) -> int:
@@ -44,6 +45,11 @@ def test_upgrading_keeps_the_preventive_due_first_and_cancels_the_others_with_a_
             first = preventive(crowded, date_limite=soon, statut="affectee", technicien_id=tech)
             undated = preventive(crowded)
             single = preventive(alone, date_limite=soon)
+            # furthest along wins over the earliest deadline: work in progress is kept
+            started = preventive(
+                other, date_limite=soon + timedelta(days=20), statut="en_cours", technicien_id=tech
+            )
+            due_first = preventive(other, date_limite=soon)
             corrective = make_intervention(conn, crowded)
         migrate.upgrade(at_0013)
         with engine.connect() as conn:
@@ -71,8 +77,10 @@ def test_upgrading_keeps_the_preventive_due_first_and_cancels_the_others_with_a_
         undated: "annulee",
         single: "ouverte",
         corrective: "ouverte",
+        started: "en_cours",
+        due_first: "annulee",
     }
-    assert set(trail) == {later, undated}
+    assert set(trail) == {later, undated, due_first}
     for description in trail.values():
         assert description.startswith("Statut : ouverte → annulee — motif : doublon de"), (
             description
