@@ -511,3 +511,82 @@ def test_a_filter_on_machines_out_of_service_walks_their_index_under_row_level_s
             {"s": list(statuts)},
         ).scalars()
         assert [r["id"] for r in rows] == list(expected) and int(total) == len(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Kept search results: per user, re-checked rows, forgotten on writes
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_kept_search_is_reused_for_the_next_page_without_a_second_look_up(
+    conn: Connection, session, monkeypatch
+):
+    from db.equipment.service import list as list_module
+
+    w, _ = search_fleet(conn)
+    act_as(session, w["actor_resp"])
+    q = F(q=f"pompe {TOKEN}")
+    first, total = svc.list_equipements(session=session, filters=q, page_size=3)
+    looked_up: list[list[str]] = []
+    real = list_module._ordered_search_ids
+
+    def spy(words: list[str]) -> Any:
+        looked_up.append(words)
+        return real(words)
+
+    monkeypatch.setattr(list_module, "_ordered_search_ids", spy)
+    second, again = svc.list_equipements(session=session, filters=q, page=2, page_size=3)
+    assert looked_up == [] and int(again) == int(total)
+    assert [r["id"] for r in first + second] == reference(conn, f"pompe {TOKEN}")[:6]
+    # Another user asking the same words looks them up.
+    act_as(session, w["actor_admin"])
+    svc.list_equipements(session=session, filters=q, page_size=3)
+    assert looked_up == [["pompe", TOKEN]]
+
+
+def test_a_kept_search_never_answers_another_user(conn: Connection, session):
+    w, _ = search_fleet(conn)
+    theirs = make_equipement(conn, w["client2"], nom=f"Pompe {TOKEN}", numero_serie=f"{TOKEN}-Z")
+    q = F(q=f"pompe {TOKEN}")
+    act_as(session, w["actor_client1"])
+    mine_rows, mine_total = svc.list_equipements(session=session, filters=q, page_size=100)
+    act_as(session, w["actor_client2"])
+    rows, total = svc.list_equipements(session=session, filters=q, page_size=100)
+    assert [r["id"] for r in rows] == [theirs] and int(total) == 1
+    assert theirs not in {r["id"] for r in mine_rows} and int(mine_total) == len(mine_rows)
+    act_as(session, w["actor_admin"])
+    rows, total = svc.list_equipements(session=session, filters=q, page_size=100)
+    assert int(total) == len(mine_rows) + 1
+
+
+def test_a_kept_search_never_shows_a_machine_that_stopped_matching(conn: Connection, session):
+    w, _ = search_fleet(conn)
+    act_as(session, w["actor_resp"])
+    q = F(q=f"pompe {TOKEN}")
+    rows, total = svc.list_equipements(session=session, filters=q, page_size=3)
+    renamed = rows[0]["id"]
+    # Written behind the service's back (another process would do the same).
+    conn.execute(
+        text("UPDATE equipements SET nom = 'Broyeur', modele = 'B' WHERE id = :i"), {"i": renamed}
+    )
+    rows, again = svc.list_equipements(session=session, filters=q, page_size=3)
+    assert renamed not in {r["id"] for r in rows} and int(again) == int(total) - 1
+    assert [r["id"] for r in rows] == reference(conn, f"pompe {TOKEN}")[:3]
+
+
+def test_a_machine_created_through_the_registry_is_found_at_once(conn: Connection, session):
+    w, _ = search_fleet(conn)
+    act_as(session, w["actor_resp"])
+    q = F(q=f"pompe {TOKEN}")
+    _, total = svc.list_equipements(session=session, filters=q)
+    new = svc.create_equipement(
+        session=session,
+        actor=w["actor_resp"],
+        data={
+            "client_id": w["client1"],
+            "nom": f"Pompe neuve {TOKEN}",
+            "numero_serie": f"{TOKEN}-N",
+        },
+    )
+    rows, again = svc.list_equipements(session=session, filters=q, page_size=100)
+    assert new in {r["id"] for r in rows} and int(again) == int(total) + 1

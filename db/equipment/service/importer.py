@@ -19,6 +19,7 @@ from db.equipment.models import (
 from db.equipment.service.common import (
     require_writer,
 )
+from db.equipment.service.list import forget_searches
 from db.equipment.service.validation import FIELDS, validate_equipement
 from db.equipment.service.write import _duplicate_serial_message
 from db.errors import ServiceError, ValidationError
@@ -282,4 +283,5 @@ def import_equipements_csv(*, session: Session, actor: Actor, file_bytes: Any) -
     # One multi-row INSERT batch; a refusal here (a race) aborts the whole transaction.
     session.execute(insert(Equipement), to_insert)
     report.created = len(to_insert)
+    forget_searches()  # a registry search kept by this process may now miss them
     return report

@@ -25,6 +25,7 @@ from db.equipment.service.common import (
     NOT_FOUND_MESSAGE,
     require_writer,
 )
+from db.equipment.service.list import forget_searches
 from db.equipment.service.validation import (
     EDITABLE_FIELDS,
     validate_equipement,
@@ -103,6 +104,7 @@ def create_equipement(*, session: Session, actor: Actor, data: Mapping[str, Any]
         # Added inside the savepoint, so a refused insert leaves nothing pending behind.
         session.add(equipement)
         session.flush()
+    forget_searches()  # a registry search kept by this process may now miss it
     return equipement.id
 
 
@@ -143,6 +145,7 @@ def update_equipement(
         ).scalar_one_or_none()
     if new_stamp is None:  # changed between our read and our write
         raise ConflictError(CONFLICT_MESSAGE, rule="conflict")
+    forget_searches()  # its name or text may move it in (or out of) a kept search
     return new_stamp
 
 
