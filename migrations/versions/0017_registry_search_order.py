@@ -14,6 +14,8 @@
   criticality included; under row-level security the enum filters are no index condition,
   but the partial index's predicate is proven from them, so "en panne / en maintenance" pages
   walk it and their count is an index-only scan (``LIST_COUNT_CAP``: "plus de 1 000").
+* ``idx_client_nom_id``: the registry's client picker (first 50 companies by name, then id)
+  as an index-only range instead of a sort of every client on each page.
 
 Revision ID: 0017
 Revises: 0016
@@ -36,19 +38,23 @@ depends_on: str | Sequence[str] | None = None
 COLUMN = "equipment/sql/col_equipement_texte_recherche.sql"
 SEARCH_OLD = "equipment/sql/fn_equipement_search_ids_v2.sql"
 SEARCH_NEW = "equipment/sql/fn_equipement_search_ids_v3.sql"
-INDEX = "equipment/sql/idx_equipement_a_surveiller.sql"
+INDEXES = (
+    "equipment/sql/idx_equipement_a_surveiller.sql",
+    "equipment/sql/idx_client_nom_id.sql",
+)
 
 
 def upgrade() -> None:
     bind = op.get_bind()
-    sqlfiles.apply(bind, COLUMN, SEARCH_NEW, INDEX)
+    sqlfiles.apply(bind, COLUMN, SEARCH_NEW, *INDEXES)
     op.execute("ANALYZE equipements")
+    op.execute("ANALYZE clients")
     access.apply(bind)
 
 
 def downgrade() -> None:
     bind = op.get_bind()
-    sqlfiles.drop(bind, INDEX)
+    sqlfiles.drop(bind, *INDEXES)
     sqlfiles.apply(bind, SEARCH_OLD)  # replaces v3 (same signature) before the column goes
     sqlfiles.drop(bind, COLUMN)
     access.apply(bind)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from db.equipment import service as svc
 from db.equipment.models import Equipement
 from db.equipment.service import EquipementFilters as F
+from db.people.models import Client
 from db.query import Total, after_condition, capped_count, keyset_page, paginate
 from tests.conftest import act_as
 from tests.factories import make_client, make_equipement, world
@@ -590,3 +591,14 @@ def test_a_machine_created_through_the_registry_is_found_at_once(conn: Connectio
     )
     rows, again = svc.list_equipements(session=session, filters=q, page_size=100)
     assert new in {r["id"] for r in rows} and int(again) == int(total) + 1
+
+
+def test_the_client_picker_reads_its_first_clients_from_an_index_under_row_level_security(
+    conn: Connection, session
+):
+    w = world(conn)
+    act_as(session, w["actor_tech1"])
+    session.execute(text("SET LOCAL enable_seqscan = off"))  # a demo-sized table
+    stmt = select(Client.id, Client.nom_entreprise).order_by(Client.nom_entreprise, Client.id)
+    plan = _plan(session, stmt.limit(50))
+    assert "using idx_client_nom_id" in plan and "Sort" not in plan, plan
