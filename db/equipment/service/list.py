@@ -288,6 +288,8 @@ def list_equipements(
     if words and key == "nom" and clean == EquipementFilters(q=clean.q):
         return _search_page(session, words, descending, page, page_size)
     conds = _conditions(clean)
+    if words:
+        return _searched_page(session, conds, key, sort, page, page_size)
     stmt = select(*LIST_COLUMNS).join(_C, _C.id == _E.client_id).where(*conds)
     return paginate(
         session,
@@ -297,8 +299,39 @@ def list_equipements(
         page_size=page_size,
         count_cap=LIST_COUNT_CAP,
         counted=select(_E.id).where(*conds),  # see _counted
-        count_inline=bool(words),
     )
+
+
+def _searched_page(
+    session: Session,
+    conds: list[ColumnElement[bool]],
+    key: str,
+    sort: Any,
+    page: Any,
+    page_size: Any,
+) -> tuple[list[dict[str, Any]], Total]:
+    """A search with other filters or in another order: the page's ids, then their rows.
+
+    The matches (thousands for a frequent word) are sorted on the machine's own columns and
+    only the page's ids are kept; the client's name is joined to those rows alone (joined
+    before the sort, it was looked up for every match). The count shares the statement, and
+    so the search's look-up (paginate's inline count).
+    """
+    ids = select(_E.id).where(*conds)
+    if key == "client_nom":  # the sort needs the client's name
+        ids = select(_E.id).join(_C, _C.id == _E.client_id).where(*conds)
+    found, total = paginate(
+        session,
+        ids,
+        order_by=_order_by(sort),
+        page=page,
+        page_size=page_size,
+        count_cap=LIST_COUNT_CAP,
+        counted=select(_E.id).where(*conds),  # see _counted
+        count_inline=True,
+    )
+    page_ids = [r["id"] for r in found]
+    return (_rows_in_order(session, page_ids, []) if page_ids else []), total
 
 
 def _search_page(
