@@ -106,7 +106,9 @@ class DatabaseCpu:
     """CPU time of the PostgreSQL backends serving the bench database (same machine only).
 
     The app's pooled connections live as long as the run, so their server processes, found in
-    ``pg_stat_activity`` at the start and the end, hold the database's share of the work.
+    ``pg_stat_activity`` at the start and the end, hold most of the database's share of the
+    work: a lower bound, since a connection opened and closed during the run (the pool's
+    overflow beyond its 5, under many users) is never seen.
     """
 
     def __init__(self) -> None:
