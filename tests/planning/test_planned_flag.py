@@ -93,6 +93,38 @@ def test_moving_a_slot_to_another_intervention_moves_the_mark(
     assert (planned(conn, a), planned(conn, b)) == (False, True)
 
 
+def version(conn: Connection, intervention: int) -> datetime:
+    return conn.execute(
+        text("SELECT updated_at FROM interventions WHERE id = :i"), {"i": intervention}
+    ).scalar_one()
+
+
+def test_the_mark_alone_never_changes_the_interventions_version(
+    conn: Connection, cast: dict[str, Any]
+):
+    # updated_at is the version the forms check: a slot deleted (only the mark changes) must
+    # not make a user editing the intervention meanwhile see a conflict (revision 0018).
+    a, _ = cast["jobs"]
+    slot = plan(conn, a)
+    # an old version, as if read by a form yesterday (now() is the same all transaction long)
+    conn.execute(text("ALTER TABLE interventions DISABLE TRIGGER trg_interventions_updated_at"))
+    conn.execute(
+        text("UPDATE interventions SET updated_at = '2020-01-01 08:00+00' WHERE id = :i"),
+        {"i": a},
+    )
+    conn.execute(text("ALTER TABLE interventions ENABLE TRIGGER trg_interventions_updated_at"))
+    before = version(conn, a)
+    act_as(conn, cast["manager"])
+    conn.execute(text("DELETE FROM planning WHERE id = :p"), {"p": slot})
+    assert not planned(conn, a)
+    assert version(conn, a) == before
+    # a real edit still moves the version
+    conn.execute(
+        text("UPDATE interventions SET titre = titre || ' (revu)' WHERE id = :i"), {"i": a}
+    )
+    assert version(conn, a) > before
+
+
 def test_moving_a_slot_in_time_keeps_the_mark(conn: Connection, cast: dict[str, Any]):
     a, _ = cast["jobs"]
     act_as(conn, cast["manager"])
