@@ -601,4 +601,11 @@ def test_the_client_picker_reads_its_first_clients_from_an_index_under_row_level
     session.execute(text("SET LOCAL enable_seqscan = off"))  # a demo-sized table
     stmt = select(Client.id, Client.nom_entreprise).order_by(Client.nom_entreprise, Client.id)
     plan = _plan(session, stmt.limit(50))
-    assert "using idx_client_nom_id" in plan and "Sort" not in plan, plan
+    # Read in name order from an index, never a sort of every client. On a demo-sized table
+    # the planner may pick the name-only index plus an incremental sort of equal names (a
+    # group of rows, not the table): both are bounded; a plain Sort node is not.
+    presorted = "Presorted Key: clients.nom_entreprise"
+    assert "using idx_client_nom_id" in plan or (
+        "using idx_client_nom_entreprise" in plan and presorted in plan
+    ), plan
+    assert not re.search(r"(^|->\s+)Sort\b", plan, re.MULTILINE), plan
