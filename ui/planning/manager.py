@@ -91,6 +91,11 @@ def default_filters(actor: Actor, techs: list[TechnicianRow]) -> None:
     """On a manager's first visit with many technicians, narrow the filters once: to the
     first team (by name) when it has at most ``CALENDAR_CROWD`` technicians, else to the first
     technician. Nothing when the filters were already set (or with few technicians)."""
+    # Once per session: the note's key (not a widget's) stays when the user goes to another
+    # page, where Streamlit forgets the filters' widget state; "Toutes" chosen stays chosen.
+    if DEFAULT_NOTE in st.session_state:
+        return
+    st.session_state[DEFAULT_NOTE] = None  # decided once per session, whatever the outcome
     if K + "f.equipe" in st.session_state or K + "f.tech" in st.session_state:
         return
     if len(techs) <= CALENDAR_CROWD:
