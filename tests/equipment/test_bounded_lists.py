@@ -609,3 +609,31 @@ def test_the_client_picker_reads_its_first_clients_from_an_index_under_row_level
         "using idx_client_nom_entreprise" in plan and presorted in plan
     ), plan
     assert not re.search(r"(^|->\s+)Sort\b", plan, re.MULTILINE), plan
+
+
+def test_a_search_kept_between_a_write_and_its_commit_is_forgotten_at_the_commit(
+    conn: Connection, session
+):
+    from db.equipment.service import list as list_module
+
+    w, _ = search_fleet(conn)
+    act_as(session, w["actor_resp"])
+    q = F(q=f"pompe {TOKEN}")
+    list_module.forget_searches(session)  # what a machine's creation calls before its commit
+    # another user's search between the write and the commit: kept, without the new row
+    svc.list_equipements(session=session, filters=q, page_size=3)
+    assert list_module._reused
+    session.commit()  # the test's savepoint: the session's own transaction commits
+    assert not list_module._reused
+
+
+def test_a_word_in_too_many_machines_is_not_kept(conn: Connection, session, monkeypatch):
+    from db.equipment.service import list as list_module
+
+    w, _ = search_fleet(conn)
+    act_as(session, w["actor_resp"])
+    list_module.forget_searches()
+    monkeypatch.setattr(list_module, "SEARCH_REUSE_MAX_IDS", 1)
+    rows, total = svc.list_equipements(session=session, filters=F(q=f"pompe {TOKEN}"))
+    assert int(total) > 1 and rows
+    assert not list_module._reused

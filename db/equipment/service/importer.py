@@ -283,5 +283,5 @@ def import_equipements_csv(*, session: Session, actor: Actor, file_bytes: Any) -
     # One multi-row INSERT batch; a refusal here (a race) aborts the whole transaction.
     session.execute(insert(Equipement), to_insert)
     report.created = len(to_insert)
-    forget_searches()  # a registry search kept by this process may now miss them
+    forget_searches(session)  # a registry search kept by this process may now miss them
     return report

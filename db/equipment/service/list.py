@@ -17,6 +17,7 @@ from sqlalchemy import (
     Select,
     Text,
     cast,
+    event,
     func,
     literal_column,
     or_,
@@ -375,18 +376,32 @@ def _search_page(
 # Ordered search results kept per (database, role, user, words): reruns of the registry page
 # (paging, sorting, selecting a row: every click reruns the script) reuse them instead of
 # running the trigram look-up again (~30 ms for a word in 20,000 machines). Never shared
-# between users; bounded in number and age; forgotten when this process writes machines.
+# between users; bounded in number and age; forgotten when this process writes machines
+# (at the write and at its commit). A search also matches the client's name: no service renames
+# a client yet; the one that will must call forget_searches(session) too. Other processes'
+# writes show within SEARCH_REUSE_SECONDS.
 SEARCH_REUSE_SECONDS = 30.0
 SEARCH_REUSE_ENTRIES = 64
+# 4 bytes an id: at most 64 x 200 kB kept per process (a word matching nearly all of 200,000
+# machines would otherwise keep 0.8 MB per user).
+SEARCH_REUSE_MAX_IDS = 50_000
 _SearchKey = tuple[Any, ...]
 _reused: OrderedDict[_SearchKey, tuple[float, array[int]]] = OrderedDict()
 _reused_lock = threading.Lock()
 
 
-def forget_searches() -> None:
-    """Drop every kept search result (after a write to the registry by this process)."""
+def forget_searches(session: Session | None = None) -> None:
+    """Drop every kept search result (a write to the registry by this process), now and,
+    with ``session``, again once its transaction commits: a search run by another user
+    between the write and the commit cannot see the new rows yet, and must not be kept."""
     with _reused_lock:
         _reused.clear()
+    if session is not None:
+        event.listen(session, "after_commit", _forget_all_after_commit, once=True)
+
+
+def _forget_all_after_commit(_session: Session) -> None:
+    forget_searches()
 
 
 def _forget(key: _SearchKey) -> None:
@@ -413,6 +428,8 @@ def _ordered_ids(
             if kept is not None and kept[0] > now:
                 return key, kept[1], True
     ids = array("i", session.scalar(select(_ordered_search_ids(words))) or [])
+    if len(ids) > SEARCH_REUSE_MAX_IDS:  # a word in most machines: not worth the memory
+        return key, ids, False
     with _reused_lock:
         _reused[key] = (now + SEARCH_REUSE_SECONDS, ids)
         _reused.move_to_end(key)

@@ -104,7 +104,7 @@ def create_equipement(*, session: Session, actor: Actor, data: Mapping[str, Any]
         # Added inside the savepoint, so a refused insert leaves nothing pending behind.
         session.add(equipement)
         session.flush()
-    forget_searches()  # a registry search kept by this process may now miss it
+    forget_searches(session)  # a registry search kept by this process may now miss it
     return equipement.id
 
 
@@ -145,7 +145,7 @@ def update_equipement(
         ).scalar_one_or_none()
     if new_stamp is None:  # changed between our read and our write
         raise ConflictError(CONFLICT_MESSAGE, rule="conflict")
-    forget_searches()  # its name or text may move it in (or out of) a kept search
+    forget_searches(session)  # its name or text may move it in (or out of) a kept search
     return new_stamp
 
 
