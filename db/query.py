@@ -21,6 +21,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    text,
     tuple_,
 )
 from sqlalchemy.orm import Session
@@ -125,15 +126,41 @@ def paginate(
 
 
 def capped_count(
-    session: Session, stmt: Select[*tuple[Any, ...]], *, cap: int = COUNT_CAP
+    session: Session,
+    stmt: Select[*tuple[Any, ...]],
+    *,
+    cap: int = COUNT_CAP,
+    index_walk: bool = False,
 ) -> Total:
     """Rows of ``stmt``, counted up to ``cap``: ``Total(cap, exact=False)`` when there are more.
 
     ``SELECT count(*) FROM (stmt LIMIT cap + 1)``: PostgreSQL stops reading at ``cap + 1`` rows.
+
+    ``index_walk``: for a ``stmt`` whose conditions match a partial index (the interventions of
+    one status), count by walking an index, never a sequential or bitmap scan. Under row-level
+    security the planner guesses the policy's filter keeps 0.5 % of the rows, so it expects
+    fewer than ``cap`` rows in all and picks the plan that reads everything cheapest: a
+    sequential scan of the whole table for a status most rows have (84 ms for the closed
+    interventions at 1,000,000, cold), a bitmap of 17,000 entries for another; whereas any
+    index walk stops at ``cap + 1``. The two settings are put back after this one statement.
     """
     cap = max(0, int(cap))
     inner = stmt.order_by(None).limit(cap + 1).subquery()
+    if index_walk:
+        session.execute(
+            text(
+                "SELECT set_config('enable_seqscan', 'off', true),"
+                " set_config('enable_bitmapscan', 'off', true)"
+            )
+        )
     n = int(session.scalar(select(func.count()).select_from(inner)) or 0)
+    if index_walk:  # (a failed count aborts the transaction, settings and all)
+        session.execute(
+            text(
+                "SELECT set_config('enable_seqscan', 'on', true),"
+                " set_config('enable_bitmapscan', 'on', true)"
+            )
+        )
     return Total(cap, exact=False) if n > cap else Total(n)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, Integer, column, select, table, text
 from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session
 
 from db import config
+from db.query import capped_count
 from db.session import app_engine, build_engine
 
 WHO = text(
@@ -84,3 +86,35 @@ def test_prepared_statements_survive_the_reset(one_connection_engine: Engine):
     with one_connection_engine.connect() as conn:
         prepared = conn.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
     assert prepared >= 1
+
+
+def test_every_statement_is_planned_with_its_values_even_after_a_reset(
+    one_connection_engine: Engine,
+):
+    # A prepared statement's generic plan cannot use the per-status partial indexes
+    # (statut = $1): the pool's connections plan each execution with its values.
+    mode = text("SELECT current_setting('plan_cache_mode')")
+    with one_connection_engine.connect() as conn:
+        assert conn.execute(mode).scalar() == "force_custom_plan"
+    with one_connection_engine.connect() as conn:  # the same connection, after RESET ALL
+        assert conn.execute(mode).scalar() == "force_custom_plan"
+
+
+def test_a_count_by_index_walk_gives_the_same_number_and_puts_the_settings_back(
+    one_connection_engine: Engine,
+):
+    numbers = table("n", column("i", Integer))
+    with one_connection_engine.connect() as conn:
+        conn.execute(text("CREATE TEMP TABLE n AS SELECT generate_series(1, 50) AS i"))
+        with Session(bind=conn) as session:
+            stmt = select(numbers.c.i).where(numbers.c.i > 10)
+            assert capped_count(session, stmt, cap=100, index_walk=True) == capped_count(
+                session, stmt, cap=100
+            )
+            assert int(capped_count(session, stmt, cap=100, index_walk=True)) == 40
+            capped = capped_count(session, stmt, cap=5, index_walk=True)
+            assert int(capped) == 5 and not capped.exact
+            settings = text(
+                "SELECT current_setting('enable_seqscan'), current_setting('enable_bitmapscan')"
+            )
+            assert tuple(session.execute(settings).one()) == ("on", "on")

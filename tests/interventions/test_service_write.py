@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from db.errors import ConflictError, ServiceError, ValidationError
 from db.interventions.service import (
     allowed_transitions,
+    allowed_transitions_of,
     change_statut,
     create_intervention,
     update_intervention,
@@ -247,6 +248,29 @@ def test_allowed_transitions_follow_the_state_machine_and_the_role(session: Sess
         "annulee",
     }
     assert allowed_transitions(session=session, actor=w["actor_client1"], intervention=row) == ()
+
+
+def test_the_moves_of_many_rows_are_those_of_each_row_in_one_query(session: Session):
+    w = world(session.connection())
+    rows = [
+        dict(
+            session.execute(
+                text("SELECT id, statut::text AS statut, client_id FROM interventions WHERE id=:i"),
+                {"i": i},
+            )
+            .mappings()
+            .one()
+        )
+        for i in (w["interv1"], w["interv2"])
+    ]
+    for who in ("actor_tech1", "actor_admin", "actor_client1"):
+        actor = w[who]
+        act_as(session, actor)
+        one_by_one = {
+            r["id"]: allowed_transitions(session=session, actor=actor, intervention=r) for r in rows
+        }
+        assert allowed_transitions_of(session=session, actor=actor, rows=rows) == one_by_one
+    assert allowed_transitions_of(session=session, actor=w["actor_admin"], rows=[]) == {}
 
 
 def test_a_technician_starts_pauses_with_a_motif_resumes_and_closes_with_a_solution(

@@ -18,7 +18,7 @@ from db.interventions.service import (
     HIDDEN_STATUTS,
     BoardColumn,
     InterventionFilters,
-    allowed_transitions,
+    allowed_transitions_of,
     board_column,
 )
 from db.session import Actor
@@ -60,11 +60,8 @@ def load_board(
     columns = [
         board_column(session=session, statut=s, filters=filters, limit=limit) for s in statuts
     ]
-    moves = {
-        int(card["id"]): allowed_transitions(session=session, actor=actor, intervention=card)
-        for column in columns
-        for card in column.cards
-    }
+    cards = [card for column in columns for card in column.cards]
+    moves = allowed_transitions_of(session=session, actor=actor, rows=cards)
     return BoardData(columns=columns, moves=moves)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from db.interventions.service import MyWork, allowed_transitions, my_work
+from db.interventions.service import MyWork, allowed_transitions_of, my_work
 from db.session import Actor
 from ui.forms import run_action, shown
 from ui.i18n import t
@@ -15,11 +15,8 @@ from ui.interventions.cards import handle_pending_move, render_card
 def load_work(*, session: Session, actor: Actor) -> tuple[MyWork, dict[int, tuple[str, ...]]]:
     """The technician's open interventions and each one's allowed moves, one transaction."""
     work = my_work(session=session, actor=actor)
-    moves = {
-        int(row["id"]): allowed_transitions(session=session, actor=actor, intervention=row)
-        for rows in (work.aujourdhui, work.semaine, work.autres)
-        for row in rows
-    }
+    rows = [row for group in (work.aujourdhui, work.semaine, work.autres) for row in group]
+    moves = allowed_transitions_of(session=session, actor=actor, rows=rows)
     return work, moves
 
 

@@ -41,6 +41,7 @@ from db.interventions.service.list import (
 )
 from db.interventions.service.write import (
     allowed_transitions,
+    allowed_transitions_of,
     change_statut,
     create_intervention,
     update_intervention,
@@ -62,6 +63,7 @@ __all__ = [
     "MyWork",
     "RankedTechnician",
     "allowed_transitions",
+    "allowed_transitions_of",
     "assign",
     "board_column",
     "change_statut",

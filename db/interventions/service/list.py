@@ -483,7 +483,8 @@ def board_column(
     if len(cards) < limit:
         total = Total(len(cards))
     else:
-        total = capped_count(session, _counted(f), cap=BOARD_COUNT_CAP)
+        # one status: its partial index (idx_intervention_board_<statut>) walked, see capped_count
+        total = capped_count(session, _counted(f), cap=BOARD_COUNT_CAP, index_walk=True)
     return BoardColumn(statut=checked_statut, cards=cards, total=total)
 
 
@@ -510,7 +511,9 @@ def list_interventions(
     rows = [dict(r) for r in session.execute(stmt).mappings()]
     if len(rows) < size and (rows or offset == 0):
         return rows, Total(offset + len(rows))  # the page shows where the list ends
-    return rows, capped_count(session, _counted(f), cap=offset + COUNT_CAP)
+    # one status: its partial index walked (capped_count); several: the planner's choice
+    one_status = len(f.statuts) == 1
+    return rows, capped_count(session, _counted(f), cap=offset + COUNT_CAP, index_walk=one_status)
 
 
 def count_interventions(*, session: Session, filters: InterventionFilters | None = None) -> Total:

@@ -435,6 +435,38 @@ def allowed_transitions(
     return _transitions_for(session, actor, iid, statut, int(client_id or 0))
 
 
+def allowed_transitions_of(
+    *, session: Session, actor: Actor, rows: Sequence[Mapping[str, Any]]
+) -> dict[int, tuple[str, ...]]:
+    """``allowed_transitions`` for each row shown (a board's cards, a technician's work),
+    keyed by id: one query for the technician's own among them instead of one per row."""
+    ids = [clean_id(r.get("id"), field="intervention_id", label="Intervention") for r in rows]
+    mine: set[int] = set()
+    if actor.role == "technicien" and actor.technicien_id is not None and ids:
+        mine = set(
+            session.scalars(
+                select(InterventionTechnicien.intervention_id).where(
+                    InterventionTechnicien.technicien_id == actor.technicien_id,
+                    InterventionTechnicien.intervention_id.in_(ids),
+                )
+            )
+        )
+    graph = {k.value: tuple(s.value for s in v) for k, v in INTERVENTION_TRANSITIONS.items()}
+    out: dict[int, tuple[str, ...]] = {}
+    for iid, row in zip(ids, rows, strict=True):
+        statut = str(getattr(row.get("statut"), "value", row.get("statut")))
+        if is_manager(actor):
+            out[iid] = graph.get(statut, ())
+        elif actor.role == "technicien":
+            out[iid] = TECHNICIAN_TRANSITIONS.get(statut, ()) if iid in mine else ()
+        elif actor.role == "client" and actor.client_id is not None:
+            own = int(row.get("client_id") or 0) == actor.client_id
+            out[iid] = CLIENT_TRANSITIONS.get(statut, ()) if own else ()
+        else:
+            out[iid] = ()
+    return out
+
+
 def change_statut(
     *,
     session: Session,
