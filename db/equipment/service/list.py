@@ -266,7 +266,12 @@ def _counted(filters: Any) -> Select[*tuple[Any, ...]]:
     """The list's rows for counting: the machines alone. The client join of the list never
     removes a row (every machine has its client, and each role that reads a machine reads its
     client: db/access/matrix.csv), so the count skips it (a key look-up per row)."""
-    return select(_E.id).where(*_conditions(clean_filters(filters)))
+    return _machines_where(_conditions(clean_filters(filters)))
+
+
+def _machines_where(conds: list[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
+    """The ids of the machines meeting ``conds``, without the client (see _counted)."""
+    return select(_E.id).where(*conds)
 
 
 def list_equipements(
@@ -299,7 +304,7 @@ def list_equipements(
         page=page,
         page_size=page_size,
         count_cap=LIST_COUNT_CAP,
-        counted=select(_E.id).where(*conds),  # see _counted
+        counted=_machines_where(conds),
     )
 
 
@@ -318,7 +323,7 @@ def _searched_page(
     before the sort, it was looked up for every match). The count shares the statement, and
     so the search's look-up (paginate's inline count).
     """
-    ids = select(_E.id).where(*conds)
+    ids = _machines_where(conds)
     if key == "client_nom":  # the sort needs the client's name
         ids = select(_E.id).join(_C, _C.id == _E.client_id).where(*conds)
     found, total = paginate(
@@ -328,7 +333,7 @@ def _searched_page(
         page=page,
         page_size=page_size,
         count_cap=LIST_COUNT_CAP,
-        counted=select(_E.id).where(*conds),  # see _counted
+        counted=_machines_where(conds),
         count_inline=True,
     )
     page_ids = [r["id"] for r in found]
