@@ -399,17 +399,29 @@ def update_intervention(
     return new
 
 
-def _transitions_for(
-    session: Session, actor: Actor, intervention_id: int, statut: str, client_id: int
-) -> tuple[str, ...]:
-    graph = {k.value: tuple(s.value for s in v) for k, v in INTERVENTION_TRANSITIONS.items()}
+# The state machine by status value (DESIGN §3.2), built once.
+_GRAPH: dict[str, tuple[str, ...]] = {
+    k.value: tuple(s.value for s in v) for k, v in INTERVENTION_TRANSITIONS.items()
+}
+
+
+def _moves(actor: Actor, statut: str, client_id: int, *, on_it: bool) -> tuple[str, ...]:
+    """The moves the role allows from ``statut``; ``on_it``: the acting technician is on the
+    intervention (principal or assistant)."""
     if is_manager(actor):
-        return graph.get(statut, ())
-    if actor.role == "technicien" and _is_on(session, actor, intervention_id):
+        return _GRAPH.get(statut, ())
+    if actor.role == "technicien" and on_it:
         return TECHNICIAN_TRANSITIONS.get(statut, ())
     if actor.role == "client" and actor.client_id is not None and client_id == actor.client_id:
         return CLIENT_TRANSITIONS.get(statut, ())
     return ()
+
+
+def _transitions_for(
+    session: Session, actor: Actor, intervention_id: int, statut: str, client_id: int
+) -> tuple[str, ...]:
+    on_it = actor.role == "technicien" and _is_on(session, actor, intervention_id)
+    return _moves(actor, statut, client_id, on_it=on_it)
 
 
 def allowed_transitions(
@@ -451,20 +463,15 @@ def allowed_transitions_of(
                 )
             )
         )
-    graph = {k.value: tuple(s.value for s in v) for k, v in INTERVENTION_TRANSITIONS.items()}
-    out: dict[int, tuple[str, ...]] = {}
-    for iid, row in zip(ids, rows, strict=True):
-        statut = str(getattr(row.get("statut"), "value", row.get("statut")))
-        if is_manager(actor):
-            out[iid] = graph.get(statut, ())
-        elif actor.role == "technicien":
-            out[iid] = TECHNICIAN_TRANSITIONS.get(statut, ()) if iid in mine else ()
-        elif actor.role == "client" and actor.client_id is not None:
-            own = int(row.get("client_id") or 0) == actor.client_id
-            out[iid] = CLIENT_TRANSITIONS.get(statut, ()) if own else ()
-        else:
-            out[iid] = ()
-    return out
+    return {
+        iid: _moves(
+            actor,
+            str(getattr(row.get("statut"), "value", row.get("statut"))),
+            int(row.get("client_id") or 0),
+            on_it=iid in mine,
+        )
+        for iid, row in zip(ids, rows, strict=True)
+    }
 
 
 def change_statut(
