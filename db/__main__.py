@@ -126,17 +126,11 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 def _time_zone_state() -> str:
     """Whether the database server and the app agree on the business zone's offset now."""
-    from sqlalchemy import create_engine, pool
-
     from db.tz import BUSINESS_ZONE, database_offset_disagreement
 
-    engine = create_engine(config.owner_url(), poolclass=pool.NullPool)
-    try:
-        with engine.connect() as conn:
-            agreed = f"{BUSINESS_ZONE}, serveur et application d'accord"
-            return database_offset_disagreement(conn) or agreed
-    finally:
-        engine.dispose()
+    with _owner_session() as session:
+        agreed = f"{BUSINESS_ZONE}, serveur et application d'accord"
+        return database_offset_disagreement(session) or agreed
 
 
 def cmd_status(_args: argparse.Namespace) -> int:
