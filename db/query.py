@@ -147,21 +147,22 @@ def capped_count(
     cap = max(0, int(cap))
     inner = stmt.order_by(None).limit(cap + 1).subquery()
     if index_walk:
-        session.execute(
-            text(
-                "SELECT set_config('enable_seqscan', 'off', true),"
-                " set_config('enable_bitmapscan', 'off', true)"
-            )
-        )
+        _table_scans(session, "off")
     n = int(session.scalar(select(func.count()).select_from(inner)) or 0)
     if index_walk:  # (a failed count aborts the transaction, settings and all)
-        session.execute(
-            text(
-                "SELECT set_config('enable_seqscan', 'on', true),"
-                " set_config('enable_bitmapscan', 'on', true)"
-            )
-        )
+        _table_scans(session, "on")
     return Total(cap, exact=False) if n > cap else Total(n)
+
+
+def _table_scans(session: Session, value: str) -> None:
+    """Sequential and bitmap scans ``on`` or ``off`` for the rest of the transaction."""
+    session.execute(
+        text(
+            "SELECT set_config('enable_seqscan', :v, true),"
+            " set_config('enable_bitmapscan', :v, true)"
+        ),
+        {"v": value},
+    )
 
 
 Key = tuple[SQLColumnExpression[Any], bool]
