@@ -71,6 +71,17 @@ def like_pattern(term: str, *, field: str = "q", label: str = "Recherche") -> st
     return f"%{escaped}%"
 
 
+def page_window(page: Any, page_size: Any) -> tuple[int, int]:
+    """``(page_size, offset)`` of a page asked for by a URL or a widget: numbers clamped to
+    their range (page ≥ 1, 1 ≤ size ≤ ``PAGE_SIZE_MAX``), anything not a finite number refused
+    with a French ``ServiceError`` on the field ``page`` / ``page_size``."""
+    size = clamp_int(
+        page_size, field="page_size", label="Lignes par page", low=1, high=PAGE_SIZE_MAX
+    )
+    number = clamp_int(page, field="page", label="Page", low=1, high=PAGE_MAX)
+    return size, (number - 1) * size
+
+
 def paginate(
     session: Session,
     stmt: Select[*tuple[Any, ...]],
@@ -99,11 +110,7 @@ def paginate(
     (``page=1e20`` asks for page 2 147 483 647, which is simply empty), anything that is not a
     finite number is refused with a French ``ServiceError`` (field ``page`` / ``page_size``).
     """
-    page_size = clamp_int(
-        page_size, field="page_size", label="Lignes par page", low=1, high=PAGE_SIZE_MAX
-    )
-    page = clamp_int(page, field="page", label="Page", low=1, high=PAGE_MAX)
-    offset = (page - 1) * page_size
+    page_size, offset = page_window(page, page_size)
     cap = offset + count_cap
     if count_inline:
         counted_rows = (stmt if counted is None else counted).order_by(None).limit(cap + 1)

@@ -64,6 +64,9 @@ NOT_ENTRY_POINTS: dict[str, str] = {
     "db.query.after_condition": "SQL building block of keyset_page",
     "db.query.not_null": "reads a column object's declaration, never user input",
     "db.query.order_clause": "SQL building block of keyset_page (column objects only)",
+    # The page/size clamping shared by paginate and the lists: their cases feed it hostile
+    # pages and sizes.
+    "db.query.page_window": "clamping step of paginate and the list services",
     # Takes the rows a list service has just read (board cards, a technician's work), never
     # user input; allowed_transitions, its one-row form, has its case.
     "db.interventions.service.write.allowed_transitions_of": "rows read by the services",

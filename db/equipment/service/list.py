@@ -40,13 +40,12 @@ from db.equipment.service.common import (
 from db.errors import ServiceError, ValidationError
 from db.people.models import Client
 from db.query import (
-    PAGE_MAX,
-    PAGE_SIZE_MAX,
     Key,
     Total,
     capped_count,
     keyset_page,
     like_pattern,
+    page_window,
     paginate,
 )
 from db.validation import (
@@ -363,14 +362,10 @@ def _search_page(
     still match every word; if one no longer does (changed, removed, hidden), the ids are
     looked up again before answering.
     """
-    page_size = clamp_int(
-        page_size, field="page_size", label="Lignes par page", low=1, high=PAGE_SIZE_MAX
-    )
-    page = clamp_int(page, field="page", label="Page", low=1, high=PAGE_MAX)
-    offset = (page - 1) * page_size
+    size, offset = page_window(page, page_size)
     key, ids, reused = _ordered_ids(session, words, reuse=reuse)
     ordered = ids[::-1] if descending else ids
-    wanted = list(ordered[offset : offset + page_size])
+    wanted = list(ordered[offset : offset + size])
     rows = _rows_in_order(session, wanted, words) if wanted else []
     if reused and len(rows) != len(wanted):
         _forget(key)

@@ -65,13 +65,12 @@ from db.interventions.service.common import (
 from db.people.models import Client, Technicien, User
 from db.query import (
     COUNT_CAP,
-    PAGE_MAX,
-    PAGE_SIZE_MAX,
     Key,
     Total,
     capped_count,
     keyset_page,
     like_pattern,
+    page_window,
 )
 from db.session import Actor
 from db.validation import (
@@ -502,11 +501,7 @@ def list_interventions(
     past 10 000 rows; no COUNT when the page shows the end)."""
     f = clean_filters(filters)
     # db.query.paginate's paging, with the count taken on the interventions alone (_counted).
-    size = clamp_int(
-        page_size, field="page_size", label="Lignes par page", low=1, high=PAGE_SIZE_MAX
-    )
-    number = clamp_int(page, field="page", label="Page", low=1, high=PAGE_MAX)
-    offset = (number - 1) * size
+    size, offset = page_window(page, page_size)
     stmt = _filtered(f).order_by(*_order_by(f)).limit(size).offset(offset)
     rows = [dict(r) for r in session.execute(stmt).mappings()]
     if len(rows) < size and (rows or offset == 0):
