@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from ui.auth import COOKIE_NAME
+
 # Assertions wait as long as actions do: on a busy 2-core machine a rerun may take more than
 # Playwright's default 5 s for expect() (a search's result once failed that way).
 expect.set_options(timeout=20_000)
@@ -199,6 +201,18 @@ def login(page: Page, base_url: str, username: str, password: str) -> None:
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("heading", name="Tableau de bord", level=1).wait_for()
     wait_idle(page)
+    wait_for_login_cookie(page)
+
+
+def wait_for_login_cookie(page: Page, timeout: float = 20.0) -> None:
+    """Wait until the browser holds the login cookie. The cookie component stores it a moment
+    after the home page shows (~0.5 s, its first load): a test that opens a URL at once (a new
+    Streamlit session, signed in by that cookie) would otherwise find the login form."""
+    deadline = time.monotonic() + timeout
+    while COOKIE_NAME not in {c["name"] for c in page.context.cookies()}:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {COOKIE_NAME} cookie {timeout:.0f} s after the login")
+        page.wait_for_timeout(50)
 
 
 def nav_links(page: Page) -> list[str]:
